@@ -1,0 +1,96 @@
+"""Load and check every record in ``cases/``: the validated input of a build.
+
+A record lives at ``cases/<year>/<id>.yaml``; since the id must equal the file name and the folder
+the year, two records can never share an id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .model import Case, CaseFile
+from .problems import Problem, ProblemsFound, display_path, schema_problems
+from .vocabulary import Vocabularies, load_vocabularies
+from .yamlsource import Document, read_yaml
+
+VOCABULARY_FOLDER = "vocabularies"
+
+
+@dataclass(frozen=True)
+class Casebook:
+    """All public cases, sorted by id, with the vocabularies they were checked against."""
+
+    cases: list[Case]
+    vocabularies: Vocabularies
+
+
+def load_casebook(folder: Path) -> Casebook:
+    casebook, problems = check_casebook(folder)
+    if problems:
+        raise ProblemsFound(problems)
+    assert casebook is not None
+    return casebook
+
+
+def check_casebook(folder: Path) -> tuple[Casebook | None, list[Problem]]:
+    """Every problem of every file, or the casebook when there is none."""
+    if not folder.is_dir():
+        return None, [Problem(display_path(folder), 1, 1, "案例目录不存在")]
+    vocabularies, problems = load_vocabularies(folder / VOCABULARY_FOLDER)
+    if vocabularies is None:
+        return None, problems
+    cases = []
+    for path in record_paths(folder):
+        case, found = _check_record(path, folder, vocabularies)
+        problems += found
+        if case is not None:
+            cases.append(case)
+    if problems:
+        return None, sorted(problems)
+    return Casebook(sorted(cases, key=lambda c: c.id), vocabularies), []
+
+
+def record_paths(folder: Path) -> list[Path]:
+    vocabulary = folder / VOCABULARY_FOLDER
+    return sorted(p for p in folder.rglob("*.y*ml") if vocabulary not in p.parents)
+
+
+def _check_record(path: Path, folder: Path, vocabularies: Vocabularies) -> tuple[Case | None, list[Problem]]:
+    shown_as = display_path(path)
+    if path.suffix != ".yaml":
+        return None, [Problem(shown_as, 1, 1, "记录文件的扩展名应为 .yaml")]
+    document, problems = read_yaml(path, shown_as)
+    if document is None:
+        return None, problems
+    if not isinstance(document.data, dict):
+        return None, [Problem(shown_as, 1, 1, "记录应是一组“键: 值”（第一行通常是 id: SC-年份-序号）")]
+    try:
+        record = CaseFile.model_validate(document.data, context={"vocabularies": vocabularies})
+    except ValidationError as error:
+        return None, schema_problems(error, document)
+    problems = [document.problem(where, message) for where, message in record.inconsistencies()]
+    problems += _placement_problems(record, path, folder, document)
+    problems += _industry_year_problems(record, vocabularies, document)
+    return (None if problems else record.public()), problems
+
+
+def _placement_problems(record: CaseFile, path: Path, folder: Path, document: Document) -> list[Problem]:
+    problems = []
+    if path.stem != record.id:
+        problems.append(document.problem(("id",), f"编号“{record.id}”与文件名“{path.name}”不一致：文件名应为 {record.id}.yaml"))
+    if path.parent.parent != folder or path.parent.name != str(record.year):
+        problems.append(document.problem(("year",), f"记录应放在 cases/{record.year}/ 目录下"))
+    return problems
+
+
+def _industry_year_problems(record: CaseFile, vocabularies: Vocabularies, document: Document) -> list[Problem]:
+    problems = []
+    for index, label in enumerate(record.industries):
+        term = vocabularies["industries"][label]
+        if not term.applies_in(record.year):
+            problems.append(document.problem(("industries", index), f"行业“{label}”的使用年份为{term.years()}，不适用于 {record.year} 年认定的案例"))
+    return problems
+

@@ -1,0 +1,253 @@
+"""Strict reading of YAML written by people.
+
+Every scalar comes back as a string (the schema converts it), so ``NO`` stays ``NO`` and ``0012``
+stays ``0012``. Encoding mistakes, tabs, full-width indentation and colons, duplicate keys, anchors,
+aliases, tags, deep nesting and oversized files are all reported as problems with their position,
+in Chinese, as many as can be found in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Problem
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 8
+SAVE_AS_UTF8 = "请用编辑器“另存为”UTF-8 编码后再提交"
+
+Location = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """The data of one YAML file with the position of every value in it."""
+
+    path: str
+    data: Any
+    positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, location: Location) -> tuple[int, int]:
+        """Line and column of a value, or of the nearest enclosing value that exists."""
+        for end in range(len(location), -1, -1):
+            if location[:end] in self.positions:
+                return self.positions[location[:end]]
+        return (1, 1)
+
+    def problem(self, location: Location, message: str) -> Problem:
+        line, col = self.position(location)
+        return Problem(self.path, line, col, message)
+
+
+def read_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]]:
+    """Read one file; a document is returned only when no problem was found."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        size = f"{len(raw) // 1024} KB"
+        return None, [Problem(shown_as, 1, 1, f"文件过大（{size}，上限 {MAX_FILE_BYTES // 1024} KB）：请精简内容或把图片等附件放到资源目录")]
+    text, problem = _decode(raw, shown_as)
+    if problem:
+        return None, [problem]
+    problems = _scan_lines(text, shown_as)
+    if problems:
+        return None, problems
+    return _compose(text, shown_as)
+
+
+def _decode(raw: bytes, shown_as: str) -> tuple[str, Problem | None]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", Problem(shown_as, 1, 1, f"文件是 UTF-16（“Unicode”）编码，{SAVE_AS_UTF8}")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, col = _byte_position(raw, error.start)
+        guess = "，看起来是 GBK/GB18030（Windows 记事本的“ANSI”）" if _decodes_as_gbk(raw) else ""
+        return "", Problem(shown_as, line, col, f"文件不是 UTF-8 编码{guess}：{SAVE_AS_UTF8}")
+    mojibake = _find_mojibake(text)
+    if mojibake:
+        offset, garbled, meant = mojibake
+        line, col = _text_position(text, offset)
+        return "", Problem(shown_as, line, col, f"文件疑似按 GBK 保存后被当作 UTF-8 读取：“{garbled}”按 GBK 解读是“{meant}”。{SAVE_AS_UTF8}")
+    if "\x00" in text:
+        line, col = _text_position(text, text.index("\x00"))
+        return "", Problem(shown_as, line, col, "文件中有空字符（NUL），不是文本文件")
+    return text, None
+
+
+def _decodes_as_gbk(raw: bytes) -> bool:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# Two-byte UTF-8 sequences (U+0080..U+07FF) are what GBK bytes for Chinese turn into when read as
+# UTF-8. A few of them are ordinary in quality texts and never count as mojibake on their own.
+_ORDINARY = "·×÷°±²³µ¼½¾ÀÉàáèéêìíòóùúüāēěīōūǎǐǒǔΑΒΓΔΩαβγδεθλμπρσφωМ"
+_TWO_BYTE_RUN = re.compile(f"[\u0080-\u07ff]{{2,}}|[^\\x00-\u007f\u0800-\uffff{_ORDINARY}]")
+
+
+def _find_mojibake(text: str) -> tuple[int, str, str] | None:
+    for match in _TWO_BYTE_RUN.finditer(text):
+        garbled = match.group()
+        try:
+            meant = garbled.encode("utf-8").decode("gbk")
+        except UnicodeError:
+            continue
+        if all("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" for ch in meant):
+            return match.start(), garbled, meant
+    return None
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_KEY_WITH_WIDE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?[A-Za-z_][\w-]*[ ]*(：)")
+_BLOCK_SCALAR_START = re.compile(r":[ ]*[|>][-+0-9]*[ ]*(?:#.*)?$")
+
+
+def _scan_lines(text: str, shown_as: str) -> list[Problem]:
+    """Find what PyYAML would reject with an obscure message, or silently misread."""
+    problems = []
+    block_indent: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                continue  # text inside a literal block (| or >) is content, not structure
+            block_indent = None
+        leading = line[: len(line) - len(line.lstrip(" \t\u3000"))]
+        if "\t" in leading:
+            problems.append(Problem(shown_as, number, leading.index("\t") + 1, "缩进里有制表符（Tab）：YAML 只能用半角空格缩进"))
+        elif "\u3000" in leading:
+            problems.append(Problem(shown_as, number, leading.index("\u3000") + 1, "缩进里有全角空格：请关闭中文输入法的全角模式，改用半角空格缩进"))
+        wide = _KEY_WITH_WIDE_COLON.match(line)
+        if wide:
+            problems.append(Problem(shown_as, number, wide.start(1) + 1, "键后面用了全角冒号“：”：请改成半角冒号加空格“: ”"))
+        if _BLOCK_SCALAR_START.search(line):
+            block_indent = indent
+    return problems
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A composer that reports anchors, aliases and tags instead of honouring them."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.problems: list[tuple[yaml.Mark, str]] = []
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            self.get_event()
+            self.problems.append((event.start_mark, f"不支持别名引用“*{event.anchor}”：请把内容直接写出来"))
+            return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        if event.anchor is not None:
+            self.problems.append((event.start_mark, f"不支持锚点“&{event.anchor}”：请删除它"))
+            event.anchor = None
+        if getattr(event, "tag", None) is not None:
+            self.problems.append((event.start_mark, f"不支持类型标签“{event.tag}”：请删除它，需要时给值加引号"))
+            event.tag = None
+        return super().compose_node(parent, index)
+
+
+def _compose(text: str, shown_as: str) -> tuple[Document | None, list[Problem]]:
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_problem(error, shown_as)]
+    finally:
+        loader.dispose()
+    problems = [Problem(shown_as, mark.line + 1, mark.column + 1, message) for mark, message in loader.problems]
+    if root is None:
+        return None, problems + [Problem(shown_as, 1, 1, "文件是空的")]
+    document = Document(shown_as, None)
+    document.data = _Converter(document, text.splitlines(), problems).convert(root, ())
+    return (None if problems else document), problems
+
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_COMMENT_GLUED_TO_TEXT = re.compile(r"[ ]+#\S")
+
+
+class _Converter:
+    """Turns composed nodes into plain data, recording positions and structural problems."""
+
+    def __init__(self, document: Document, lines: list[str], problems: list[Problem]):
+        self.document, self.lines, self.problems = document, lines, problems
+
+    def convert(self, node: Node, location: Location) -> Any:
+        self.document.positions[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if len(location) > MAX_DEPTH:
+            self.problems.append(self.document.problem(location, f"嵌套层次过深（超过 {MAX_DEPTH} 层）"))
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            return [self.convert(item, location + (i,)) for i, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
+        return self._mapping(node, location)
+
+    def _scalar(self, node: ScalarNode) -> str | None:
+        if node.style is None:
+            end = node.end_mark
+            if _COMMENT_GLUED_TO_TEXT.match(self.lines[end.line][end.column:] if end.line < len(self.lines) else ""):
+                self.problems.append(Problem(self.document.path, end.line + 1, end.column + 2,
+                                             "“ #”后面的内容会被当作注释丢掉：如果它是正文（例如“#1车间”），请给整个值加引号"))
+            if node.value in _NULLS:
+                return None
+        return node.value
+
+    def _mapping(self, node: MappingNode, location: Location) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            here = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, ScalarNode):
+                self.problems.append(Problem(self.document.path, *here, "键必须是一个简单的名称"))
+                continue
+            key = key_node.value
+            if key in first_seen:
+                self.problems.append(Problem(self.document.path, *here, f"重复的键“{key}”：第 {first_seen[key]} 行已经写过，请合并成一处"))
+                continue
+            first_seen[key] = here[0]
+            mapping[key] = self.convert(value_node, location + (key,))
+        return mapping
+
+
+_SYNTAX_MESSAGES = [
+    ("mapping values are not allowed", "此处不能出现“键: 值”：值里有未加引号的“: ”，或缩进没有对齐"),
+    ("could not find expected ':'", "找不到键后面的冒号：键和值之间要用半角冒号加空格“: ”"),
+    ("cannot start any token", "这里有 YAML 不允许的字符（常见为制表符 Tab 或 @、` 开头的值）：请改用空格，或给值加引号"),
+    ("expected <block end>", "缩进没有对齐：同一层的键必须从同一列开始"),
+    ("expected a single document", "一个文件只能有一条记录（发现了多个用 --- 分隔的部分）"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("did not find expected key", "缩进没有对齐，或列表项“- ”与键混在同一层"),
+    ("did not find expected node content", "缺少内容：检查方括号、花括号里的逗号和引号"),
+]
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    said = f"{error.context or ''} {error.problem or ''}"
+    message = next((zh for en, zh in _SYNTAX_MESSAGES if en in said), f"YAML 语法错误（{error.problem}）")
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(shown_as, line, col, message)
