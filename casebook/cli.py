@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from .build import BuildFailed
 from .problems import ProblemsFound
 
 DEFAULT_CASES = Path("cases")
@@ -20,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except ProblemsFound as found:
         print(found.report(), file=sys.stderr)
+        return 1
+    except BuildFailed as failed:
+        print(failed, file=sys.stderr)
         return 1
 
 

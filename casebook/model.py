@@ -19,6 +19,18 @@ from .vocabulary import Vocabularies
 
 Location = tuple[str | int, ...]
 
+# 第八条: after the name (the page title), these seven parts, in this order; the field name is also
+# the part's anchor on the case page, so links to ``#effects`` keep working.
+PARTS = (
+    ("summary", "摘要"),
+    ("profile", "企业概况"),
+    ("background", "应用背景"),
+    ("overview", "方法综述"),
+    ("implementation", "实施与运行"),
+    ("effects", "实施效果"),
+    ("promotion", "深入推广"),
+)
+
 
 def _normalise_width(value: Any) -> Any:
     """Full-width digits and punctuation typed with a Chinese input method become ASCII."""

@@ -1,0 +1,105 @@
+"""Which pages the site has, what each shows, and where it lives: a pure function of the casebook.
+
+Pages are addressed by their source path under MkDocs' ``docs_dir`` (``cases/SC-2021-001.md``
+is served at ``/cases/SC-2021-001/``), so links between them are checked by MkDocs itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Case
+from .records import Casebook
+from .vocabulary import DIMENSIONS
+
+
+@dataclass(frozen=True)
+class Page:
+    uri: str
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a browse dimension (a method, an industry, a year …) and its cases."""
+
+    label: str
+    uri: str
+    cases: tuple[Case, ...]
+    aliases: tuple[str, ...] = ()
+    years: str = ""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A browse dimension with the values that have at least one listed case."""
+
+    field: str
+    name: str
+    uri: str
+    values: tuple[FacetValue, ...]
+
+    def value_of(self, label: str) -> FacetValue | None:
+        return next((value for value in self.values if value.label == label), None)
+
+
+ALL_CASES = "cases/index.md"
+
+
+def case_uri(case: Case) -> str:
+    return f"cases/{case.id}.md"
+
+
+def is_listed(case: Case) -> bool:
+    """Revoked cases (第十四条) keep their page but leave every list."""
+    return case.recognition.status != "已撤销"
+
+
+def plan_pages(casebook: Casebook) -> list[Page]:
+    listed = sorted((c for c in casebook.cases if is_listed(c)), key=lambda c: (-c.year, c.id))
+    facets = browse_facets(casebook, listed)
+    pages = [
+        Page("index.md", "home.md.j2", "首页",
+             {"cases": listed, "facets": facets, "facet": {f.field: f for f in facets}}),
+        Page(ALL_CASES, "all_cases.md.j2", "全部案例", {"cases": listed}),
+    ]
+    pages += [_case_page(case, facets) for case in casebook.cases]
+    for facet in facets:
+        pages.append(Page(facet.uri, "facet_index.md.j2", f"按{facet.name}浏览", {"facet": facet}))
+        pages += [Page(value.uri, "facet_value.md.j2", value.label, {"facet": facet, "value": value})
+                  for value in facet.values]
+    return pages
+
+
+def browse_facets(casebook: Casebook, listed: list[Case]) -> list[Facet]:
+    facets = []
+    for dimension in DIMENSIONS:
+        values = []
+        for term in casebook.vocabularies[dimension.field].terms:
+            cases = tuple(c for c in listed if term.label in _labels(c, dimension.field))
+            if cases:
+                uri = f"{dimension.folder}/{term.slug}.md"
+                values.append(FacetValue(term.label, uri, cases, term.aliases, term.years()))
+        facets.append(Facet(dimension.field, dimension.name, f"{dimension.folder}/index.md", tuple(values)))
+    years = sorted({c.year for c in listed}, reverse=True)
+    year_values = tuple(FacetValue(f"{year} 年", f"years/{year}.md", tuple(c for c in listed if c.year == year))
+                        for year in years)
+    facets.append(Facet("year", "认定年份", "years/index.md", year_values))
+    return facets
+
+
+def _labels(case: Case, field_name: str) -> list[str]:
+    return [case.enterprise.city] if field_name == "cities" else list(getattr(case, field_name))
+
+
+def _case_page(case: Case, facets: list[Facet]) -> Page:
+    if not is_listed(case):
+        return Page(case_uri(case), "revoked.md.j2", case.title, {"case": case})
+    facts = []
+    for facet in facets:
+        labels = [f"{case.year} 年"] if facet.field == "year" else _labels(case, facet.field)
+        facts.append((facet.name, [facet.value_of(label) for label in labels]))
+    return Page(case_uri(case), "case.md.j2", case.title, {"case": case, "facts": facts})

@@ -1,0 +1,134 @@
+"""Render planned pages to Markdown with Jinja2, treating every record value as untrusted.
+
+Two kinds of record text reach a page:
+- plain fields (names, titles, labels, metric cells) are escaped for Markdown *and* HTML, so they
+  stay text whatever they contain (HTML autoescape alone would leave ``[x](javascript:…)`` live);
+- narrative fields are Markdown of their own, rendered here by a restricted Markdown (no raw HTML,
+  no attribute lists) and sanitised with an allow-list before they are placed in the page as HTML.
+The templates never have to remember this: whatever they print is escaped unless it is ``Markup``.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import markdown
+import nh3
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .model import PARTS, Metric
+from .plan import Page
+
+# Everything Python-Markdown (with the tables extension) treats as syntax when unescaped.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def markdown_text(value: Any) -> Markup:
+    """A plain value as Markdown that renders to exactly that text."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    text = html.escape(text, quote=False)  # & < > become entities, which Markdown keeps as they are
+    return Markup(_MARKDOWN_SYNTAX.sub(r"\\\1", text))
+
+
+_NARRATIVE_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "hr", "sup", "sub",
+    "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "h5", "h6", "a",
+}
+_NARRATIVE_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@cache
+def _narrative_converter() -> markdown.Markdown:
+    converter = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
+                                  extension_configs={"toc": {"baselevel": 3}})
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
+def narrative_html(text: str) -> Markup:
+    """An enterprise's Markdown as sanitised HTML, headings starting at level 3."""
+    rendered = _narrative_converter().reset().convert(text)
+    return Markup(nh3.clean(rendered, tags=_NARRATIVE_TAGS, attributes=_NARRATIVE_ATTRIBUTES,
+                            url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer nofollow"))
+
+
+def metric_change(metric: Metric) -> str:
+    """The change of a metric in words, so that colour is never the only cue."""
+    baseline, result = metric.baseline.value, metric.result.value
+    delta = result - baseline
+    if delta == 0:
+        return "持平"
+    sign = "+" if delta > 0 else "−"
+    if metric.unit == "%":
+        amount = f"{sign}{abs(delta)} 个百分点"
+    else:
+        amount = f"{sign}{abs(delta)}{metric.unit}"
+        if baseline:
+            amount += f"（{sign}{abs(delta) / abs(baseline) * 100:.1f}%）"
+    verdict = "改善" if (delta > 0) == metric.higher_is_better else "变差"
+    return f"{amount}，{verdict}"
+
+
+def iso_date(value: date) -> Markup:
+    """A date for an HTML attribute: typed, so it is safe as it is."""
+    return Markup(value.isoformat())
+
+
+def _escape_unless_markup(value: Any) -> Markup:
+    return value if isinstance(value, Markup) else markdown_text(value)
+
+
+def markdown_join(values: Any, separator: str = "") -> Markup:
+    """Jinja's own join escapes for HTML only; this one escapes each value for Markdown."""
+    return Markup(separator).join(_escape_unless_markup(value) for value in values)
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    uri: str
+    markdown: str
+
+
+def page_environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("casebook", "templates"),
+        # Escaping for Markdown happens in finalize; autoescape on makes macro output and literal
+        # template text count as trusted, and everything else pass through finalize.
+        autoescape=True,
+        finalize=_escape_unless_markup,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["join"] = markdown_join
+    environment.filters["narrative"] = narrative_html
+    environment.filters["change"] = metric_change
+    environment.filters["iso"] = iso_date
+    environment.globals["parts"] = PARTS
+    return environment
+
+
+def render_pages(pages: list[Page], environment: Environment | None = None) -> list[RenderedPage]:
+    environment = environment or page_environment()
+    return [render_page(page, environment) for page in pages]
+
+
+def render_page(page: Page, environment: Environment) -> RenderedPage:
+    def link(target: str, anchor: str = "") -> Markup:
+        """A relative link from this page's source to another, which MkDocs resolves and checks."""
+        relative = posixpath.relpath(target, posixpath.dirname(page.uri) or ".")
+        return Markup(relative + (f"#{anchor}" if anchor else ""))
+
+    template = environment.get_template(page.template)
+    return RenderedPage(page.uri, template.render(page=page, link=link, **page.context))
