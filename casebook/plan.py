@@ -62,8 +62,7 @@ def plan_pages(casebook: Casebook) -> list[Page]:
     listed = sorted((c for c in casebook.cases if is_listed(c)), key=lambda c: (-c.year, c.id))
     facets = browse_facets(casebook, listed)
     pages = [
-        Page("index.md", "home.md.j2", "首页",
-             {"cases": listed, "facets": facets, "facet": {f.field: f for f in facets}}),
+        _home_page(listed, facets),
         Page(ALL_CASES, "all_cases.md.j2", "全部案例", {"cases": listed}),
     ]
     pages += [_case_page(case, facets) for case in casebook.cases]
@@ -93,6 +92,19 @@ def browse_facets(casebook: Casebook, listed: list[Case]) -> list[Facet]:
 
 def _labels(case: Case, field_name: str) -> list[str]:
     return [case.enterprise.city] if field_name == "cities" else list(getattr(case, field_name))
+
+
+def _home_page(listed: list[Case], facets: list[Facet]) -> Page:
+    recognised = [c for c in listed if c.recognition.status == "已认定"]
+    latest_year = max((c.year for c in recognised), default=None)
+    return Page("index.md", "home.md.j2", "首页", {
+        "cases": listed,
+        "facets": facets,
+        "facet": {f.field: f for f in facets},
+        "latest_year": latest_year,
+        "latest": [c for c in recognised if c.year == latest_year],
+        "in_publicity": [c for c in listed if c.recognition.status == "公示中"],
+    })
 
 
 def _case_page(case: Case, facets: list[Facet]) -> Page:

@@ -1,0 +1,18 @@
+"""Shared fixtures: the real sample site, built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The bundled sample cases built strictly, as ``casebook build`` does, into a temporary folder."""
+    from casebook.build import build_site
+
+    out = tmp_path_factory.mktemp("sample-build")
+    return build_site(ROOT / "cases", out, ROOT / "mkdocs.yml")

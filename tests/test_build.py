@@ -1,0 +1,126 @@
+"""End to end: the bundled sample cases built strictly into a temporary folder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casebook.build import BuildFailed, build_site
+from casebook.model import PARTS
+from casebook.plan import is_listed
+from casebook.records import load_casebook, record_paths
+from casebook.vocabulary import DIMENSIONS
+from casebook.yamlsource import read_yaml
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def casebook():
+    return load_casebook(ROOT / "cases")
+
+
+def page(site: Path, address: str) -> str:
+    path = site / address / "index.html"
+    assert path.is_file(), f"no page at /{address}"
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_listed_case_has_a_page_with_all_eight_parts(sample_site, casebook):
+    for case in filter(is_listed, casebook.cases):
+        html = page(sample_site, f"cases/{case.id}/")
+        assert re.search(r"<h1[^>]*>" + re.escape(case.title), html), case.id
+        for field, heading in PARTS:
+            assert re.search(f'<h2 id="{field}">{heading}', html), (case.id, field)
+        assert 'id="highlights"' in html and 'id="sharing"' in html
+        assert f'<time datetime="{case.updated.isoformat()}">' in html  # a visible update date
+
+
+def test_a_revoked_case_keeps_its_address_and_shows_the_notice(sample_site, casebook):
+    revoked = [case for case in casebook.cases if not is_listed(case)]
+    assert revoked
+    for case in revoked:
+        html = page(sample_site, f"cases/{case.id}/")
+        assert "已撤销" in html and case.recognition.revocation.notice.number in html
+        assert 'id="summary"' not in html
+
+
+def test_every_browse_page_lists_its_cases_and_no_page_is_empty(sample_site, casebook):
+    listed = [case for case in casebook.cases if is_listed(case)]
+    for dimension in DIMENSIONS:
+        index = page(sample_site, f"{dimension.folder}/")
+        for term in casebook.vocabularies[dimension.field].terms:
+            cases = [c for c in listed if term.label in (
+                [c.enterprise.city] if dimension.field == "cities" else getattr(c, dimension.field))]
+            value_page = sample_site / dimension.folder / term.slug / "index.html"
+            assert value_page.is_file() == bool(cases), (dimension.field, term.label)
+            if cases:
+                assert f'href="{term.slug}/"' in index
+                html = value_page.read_text(encoding="utf-8")
+                assert all(f'href="../../cases/{c.id}/"' in html for c in cases)
+    years = page(sample_site, "years/")
+    for year in {case.year for case in listed}:
+        assert f'href="{year}/"' in years
+        assert page(sample_site, f"years/{year}/")
+
+
+def test_the_all_cases_page_and_home_lead_everywhere(sample_site, casebook):
+    everything = page(sample_site, "cases/")
+    for case in casebook.cases:
+        assert (f'href="{case.id}/"' in everything) == is_listed(case)
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    for address in ["cases/", *(f"{d.folder}/" for d in DIMENSIONS), "years/", "about/"]:
+        assert f'href="{address}"' in home
+
+
+def test_pages_load_nothing_from_another_host(sample_site):
+    for html_file in sample_site.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        external = re.findall(r'<(?:link|script|img|iframe|source)\b[^>]*(?:src|href)="((?:https?:)?//[^"]+)"', html)
+        assert external == [], html_file
+    assert "fonts.googleapis" not in "".join(p.read_text(errors="ignore") for p in sample_site.rglob("*.css"))
+
+
+def test_no_private_value_reaches_any_output_file(sample_site):
+    private, public = set(), []
+    for path in record_paths(ROOT / "cases"):
+        document, _ = read_yaml(path, str(path))
+        private |= set(_strings(document.data.pop("private", None)))
+        public += _strings(document.data)
+    public_text = "\n".join(public)  # a private role such as 首席质量官 may also be a public method
+    secrets = {value for value in private if len(value) >= 4 and value not in public_text}
+    assert len(secrets) > 20
+    for output in sample_site.rglob("*"):
+        if output.is_file():
+            content = output.read_bytes().decode("utf-8", errors="ignore")
+            leaked = [secret for secret in secrets if secret in content]
+            assert leaked == [], output
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_a_broken_link_fails_the_build_and_keeps_the_published_site(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for shared in ("casebook", "cases"):
+        (project / shared).symlink_to(ROOT / shared)
+    fixture = ROOT / "tests" / "fixtures" / "casebook"
+    out = tmp_path / "out"
+    live = build_site(fixture, out, project / "mkdocs.yml")
+    published = (live / "index.html").read_text(encoding="utf-8")
+
+    (project / "content" / "about.md").write_text("# 关于\n\n[无处](nowhere.md)\n", encoding="utf-8")
+    with pytest.raises(BuildFailed, match="网站生成失败"):
+        build_site(fixture, out, project / "mkdocs.yml")
+    assert (live / "index.html").read_text(encoding="utf-8") == published
+    assert len(list((out / "releases").iterdir())) == 1  # the failed release was removed
