@@ -92,8 +92,8 @@ def _decodes_as_gbk(raw: bytes) -> bool:
 
 # Two-byte UTF-8 sequences (U+0080..U+07FF) are what GBK bytes for Chinese turn into when read as
 # UTF-8. A few of them are ordinary in quality texts and never count as mojibake on their own.
-_ORDINARY = "·×÷°±²³µ¼½¾ÀÉàáèéêìíòóùúüāēěīōūǎǐǒǔΑΒΓΔΩαβγδεθλμπρσφωМ"
-_TWO_BYTE_RUN = re.compile(f"[\u0080-\u07ff]{{2,}}|[^\\x00-\u007f\u0800-\uffff{_ORDINARY}]")
+_ORDINARY = "·×÷°±²³µ¼½¾ÀÉàáèéêìíòóùúüāēěīōūǎǐǒǔΑΒΓΔΩαβγδεθλμπρσφω"
+_TWO_BYTE_RUN = re.compile(f"(?:(?![{_ORDINARY}])[\u0080-\u07ff])+")
 
 
 def _find_mojibake(text: str) -> tuple[int, str, str] | None:
