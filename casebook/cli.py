@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .build import BuildFailed
 from .problems import ProblemsFound
+from .publish import PublishError
 
 DEFAULT_CASES = Path("cases")
 DEFAULT_OUT = Path("build")
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemsFound as found:
         print(found.report(), file=sys.stderr)
         return 1
-    except BuildFailed as failed:
+    except (BuildFailed, PublishError) as failed:
         print(failed, file=sys.stderr)
         return 1
 
@@ -43,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="输出目录（默认 build）")
     build.set_defaults(run=_build)
+
+    rollback = commands.add_parser("rollback", help="把网站切换回上一次发布的版本")
+    rollback.add_argument("--out", type=Path, default=DEFAULT_OUT, help="输出目录（默认 build）")
+    rollback.set_defaults(run=_rollback)
 
     serve = commands.add_parser("serve", help="在本机预览已生成的网站")
     serve.add_argument("--build", type=Path, default=DEFAULT_OUT, help="输出目录（默认 build）")
@@ -76,6 +81,14 @@ def _build(args: argparse.Namespace) -> int:
 
     site = build_site(args.cases, args.out)
     print(f"网站已生成：{site}")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from .build import rollback
+
+    release = rollback(args.out)
+    print(f"已回滚到 {release.name} 发布的版本：{args.out / 'site'}")
     return 0
 
 

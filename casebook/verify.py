@@ -1,0 +1,55 @@
+"""Checks on a built release before it is published: nothing missing, nothing broken."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .records import Casebook
+
+_LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
+
+
+def verify_release(site: Path, casebook: Casebook) -> list[str]:
+    """Every problem found, in Chinese; an empty list means the release may be published."""
+    return _case_page_problems(site, casebook) + _search_problems(site) + _link_problems(site)
+
+
+def _case_page_problems(site: Path, casebook: Casebook) -> list[str]:
+    expected = {case.id for case in casebook.cases}
+    built = {page.parent.name for page in site.glob("cases/*/index.html")}
+    problems = [f"缺少案例页 /cases/{case_id}/" for case_id in sorted(expected - built)]
+    problems += [f"多出了没有记录的案例页 /cases/{case_id}/" for case_id in sorted(built - expected)]
+    return problems
+
+
+def _search_problems(site: Path) -> list[str]:
+    index = site / "search" / "search_index.json"
+    try:
+        documents = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    except (OSError, ValueError, KeyError) as error:
+        return [f"站内检索索引 {index.relative_to(site)} 无法读取：{error}"]
+    return [] if documents else ["站内检索索引是空的"]
+
+
+def _link_problems(site: Path) -> list[str]:
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        address = "/" + page.relative_to(site).as_posix()
+        for link in set(_LINK.findall(page.read_text(encoding="utf-8"))):
+            target = _local_target(site, address, link)
+            if target is not None and not target.is_file():
+                problems.append(f"{address} 中的链接 {link} 指向不存在的文件")
+    return problems
+
+
+def _local_target(site: Path, address: str, link: str) -> Path | None:
+    """The file a relative link on this site points at, or None for any other kind of link."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(urlsplit(urljoin(address, parts.path)).path)
+    target = site / path.lstrip("/")
+    return target / "index.html" if path.endswith("/") or target.is_dir() else target
