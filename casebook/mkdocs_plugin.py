@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -11,20 +12,27 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from .plan import plan_pages
 from .problems import ProblemsFound
 from .records import Casebook, load_casebook
-from .render import render_pages
+from .render import render_pages, sanitised_page
 
 
 class CasebookConfig(Config):
     cases = config_options.Type(str, default="cases")
+    frame_ancestors = config_options.ListOfItems(config_options.Type(str), default=["'self'"])
+    """Who may show the site in a frame (Content-Security-Policy frame-ancestors), e.g. the portal."""
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     casebook: Casebook | None = None
     """Set by ``casebook build``, which has loaded the records already; otherwise loaded here."""
+
+    def __init__(self) -> None:
+        self.descriptions: dict[str, str | None] = {}
+        """Every generated page by its source path, with its own description if it has one."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # jieba (used by the theme's search) reports its dictionary loading at DEBUG on stderr.
@@ -33,10 +41,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         casebook = self.casebook or self._load(Path(config.config_file_path).parent / self.config.cases)
+        self.descriptions = {}
         for page in render_pages(plan_pages(casebook)):
             # Generated pages never warn for being left out of the nav: most of them are meant to be.
             files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+            self.descriptions[page.uri] = page.description
         return files
+
+    def on_page_markdown(self, markdown: str, page: Page, **_) -> str:
+        description = self.descriptions.get(page.file.src_uri)
+        if description:
+            # The theme prints the description into an attribute without escaping it.
+            page.meta["description"] = html.escape(description)
+        return markdown
+
+    def on_page_content(self, content: str, page: Page, **_) -> str:
+        return sanitised_page(content) if page.file.src_uri in self.descriptions else content
 
     @staticmethod
     def _load(folder: Path) -> Casebook:

@@ -84,6 +84,30 @@ def iso_date(value: date) -> Markup:
     return Markup(value.isoformat())
 
 
+# What the templates and the site's own Markdown make of a generated page; nothing else survives.
+_PAGE_TAGS = _NARRATIVE_TAGS | {"h1", "h2", "div", "span", "dl", "dt", "dd", "time", "small"}
+_PAGE_ATTRIBUTES = {
+    "*": {"class", "id"},
+    "a": {"href", "title", "rel"},
+    "ol": {"start"},
+    "time": {"datetime"},
+    "th": {"style"},
+    "td": {"style"},
+}
+
+
+def sanitised_page(html_content: str) -> str:
+    """The HTML of a generated page, cleaned with an allow-list: the last line of defence."""
+    return nh3.clean(html_content, tags=_PAGE_TAGS, attributes=_PAGE_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+                     link_rel=None, filter_style_properties={"text-align"})
+
+
+def plain_text(html_content: str, limit: int) -> str:
+    """Visible text of some HTML, on one line, cut at ``limit`` characters."""
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_content)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _escape_unless_markup(value: Any) -> Markup:
     return value if isinstance(value, Markup) else markdown_text(value)
 
@@ -97,6 +121,8 @@ def markdown_join(values: Any, separator: str = "") -> Markup:
 class RenderedPage:
     uri: str
     markdown: str
+    description: str | None = None
+    """Plain text for the page's meta description, when the page has its own."""
 
 
 def page_environment() -> Environment:
@@ -131,4 +157,7 @@ def render_page(page: Page, environment: Environment) -> RenderedPage:
         return Markup(relative + (f"#{anchor}" if anchor else ""))
 
     template = environment.get_template(page.template)
-    return RenderedPage(page.uri, template.render(page=page, link=link, **page.context))
+    markdown_source = template.render(page=page, link=link, **page.context)
+    case = page.context.get("case")
+    description = plain_text(narrative_html(case.summary), 150) if page.template == "case.md.j2" else None
+    return RenderedPage(page.uri, markdown_source, description)

@@ -9,7 +9,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .records import Casebook
 
-_LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")  # text never holds a raw "<", so this finds only real tags
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
 def verify_release(site: Path, casebook: Casebook) -> list[str]:
@@ -38,7 +39,8 @@ def _link_problems(site: Path) -> list[str]:
     problems = []
     for page in sorted(site.rglob("*.html")):
         address = "/" + page.relative_to(site).as_posix()
-        for link in set(_LINK.findall(page.read_text(encoding="utf-8"))):
+        tags = _TAG.findall(page.read_text(encoding="utf-8"))
+        for link in {link for tag in tags for link in _LINK.findall(tag)}:
             target = _local_target(site, address, link)
             if target is not None and not target.is_file():
                 problems.append(f"{address} 中的链接 {link} 指向不存在的文件")
