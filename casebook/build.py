@@ -9,6 +9,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .headers import write_nginx_snippet
 from .publish import Output
 from .records import Casebook, load_casebook
 from .verify import verify_release
@@ -49,6 +50,7 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path) -> None
         mkdocs_build(config)
     except MkDocsException as error:
         raise BuildFailed(f"网站生成失败，已发布的网站保持不变：{error}") from None
+    write_nginx_snippet(release, config.plugins["casebook"].config.frame_ancestors)
     problems = verify_release(site, casebook)
     if problems:
         raise BuildFailed("网站生成后检查未通过，已发布的网站保持不变：\n" + "\n".join(problems))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
+
+from casebook.headers import SNIPPET
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +23,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+def security_headers(site: Path) -> list[tuple[str, str]]:
+    """The headers of the nginx snippet built with the site, as nginx would send them."""
+    snippet = (site.resolve().parent / SNIPPET).read_text(encoding="utf-8")
+    return re.findall(r'^add_header (\S+) "([^"]*)" always;$', snippet, re.M)
+
+
+class _HeaderHandler(SimpleHTTPRequestHandler):
+    headers_to_send: list[tuple[str, str]] = []
+
+    def end_headers(self):
+        for name, value in self.headers_to_send:
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class names it so
         pass
 
 
 @pytest.fixture(scope="module")
 def base_url(sample_site):
-    handler = functools.partial(_QuietHandler, directory=str(sample_site))
+    """The sample site served with its security headers: a policy violation is a console error."""
+    headers = security_headers(sample_site)
+    assert [name for name, _ in headers] == ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"]
+    handler = functools.partial(type("Handler", (_HeaderHandler,), {"headers_to_send": headers}),
+                                directory=str(sample_site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -82,4 +102,15 @@ def test_a_reader_browses_from_home_by_method_to_a_case(page, base_url):
     assert page.locator("h1").inner_text().startswith(title)
     assert page.locator("#effects").is_visible() and page.locator("#metrics").is_visible()
     screenshot(page, "browse-method-to-case")
+    assert page.errors == []
+
+
+def test_the_security_policy_is_sent_and_search_works_under_it(page, base_url):
+    response = page.goto(base_url, wait_until="networkidle")
+    assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("六西格玛")
+    page.locator(".md-search-result__item").first.wait_for()
+    assert page.locator(".md-search-result__item").count() > 0
+    screenshot(page, "search-six-sigma")
     assert page.errors == []
