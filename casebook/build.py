@@ -9,10 +9,15 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .fulltext import build_index, related_cases
 from .headers import write_nginx_snippet
 from .publish import Output
 from .records import Casebook, load_casebook
+from .searchterms import load_search_terms
 from .verify import verify_release
+
+
+INDEX = "index"
 
 
 class BuildFailed(Exception):
@@ -25,8 +30,9 @@ def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml")) -
     output = Output(out)
     with output.locked():
         release = output.new_release()
+        previous = output.active_release()
         try:
-            _build_release(casebook, release, config_file)
+            _build_release(casebook, release, config_file, previous)
         except BaseException:
             output.discard(release)
             raise
@@ -41,17 +47,22 @@ def rollback(out: Path) -> Path:
         return output.rollback()
 
 
-def _build_release(casebook: Casebook, release: Path, config_file: Path) -> None:
+def _build_release(casebook: Casebook, release: Path, config_file: Path, previous: Path | None) -> None:
     site = release / "site"
     try:
         config = load_config(str(config_file), site_dir=str(site), strict=True)
-        config.plugins["casebook"].casebook = casebook
+        plugin = config.plugins["casebook"]
+        terms = load_search_terms(Path(config.config_file_path).parent / plugin.config.search_vocabulary,
+                                  casebook.vocabularies)
+        print(build_index(casebook.cases, release / INDEX, terms, previous / INDEX if previous else None))
+        plugin.casebook = casebook
+        plugin.related = related_cases(release / INDEX, casebook)
         _show_mkdocs_warnings()
         mkdocs_build(config)
     except MkDocsException as error:
         raise BuildFailed(f"网站生成失败，已发布的网站保持不变：{error}") from None
-    write_nginx_snippet(release, config.plugins["casebook"].config.frame_ancestors)
-    problems = verify_release(site, casebook)
+    write_nginx_snippet(release, plugin.config.frame_ancestors)
+    problems = verify_release(release, casebook)
     if problems:
         raise BuildFailed("网站生成后检查未通过，已发布的网站保持不变：\n" + "\n".join(problems))
 

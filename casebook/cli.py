@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .build import BuildFailed
+from .fulltext import IndexMissing
 from .problems import ProblemsFound
 from .publish import PublishError
 
@@ -23,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemsFound as found:
         print(found.report(), file=sys.stderr)
         return 1
-    except (BuildFailed, PublishError) as failed:
+    except (BuildFailed, PublishError, IndexMissing) as failed:
         print(failed, file=sys.stderr)
         return 1
 
@@ -49,9 +50,21 @@ def _parser() -> argparse.ArgumentParser:
     rollback.add_argument("--out", type=Path, default=DEFAULT_OUT, help="输出目录（默认 build）")
     rollback.set_defaults(run=_rollback)
 
-    serve = commands.add_parser("serve", help="在本机预览已生成的网站")
+    search = commands.add_parser("search", help="在已生成的检索索引中检索（供维护人员使用）")
+    search.add_argument("query", help="检索词，例如“六西格玛 不良率”")
+    search.add_argument("--json", action="store_true", help="输出与检索接口相同的 JSON")
+    search.add_argument("--limit", type=int, default=10, help="最多显示多少条（默认 10）")
+    search.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
+                        help="筛选，可重复：method、industry、direction、city、year、status")
+    search.add_argument("--build", type=Path, default=DEFAULT_OUT, help="输出目录（默认 build）")
+    search.set_defaults(run=_search)
+
+    serve = commands.add_parser("serve", help="提供已发布的网站和检索接口 /api/search")
     serve.add_argument("--build", type=Path, default=DEFAULT_OUT, help="输出目录（默认 build）")
+    serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="允许跨域调用检索接口的来源，可重复，例如厅门户网站的地址")
     serve.set_defaults(run=_serve)
     return parser
 
@@ -92,10 +105,36 @@ def _rollback(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve_site
+def _search(args: argparse.Namespace) -> int:
+    from .api import result_json
+    from .fulltext import FACETS, FulltextIndex
 
-    serve_site(args.build / "site", args.port)
+    filters = dict(item.split("=", 1) for item in args.filter if "=" in item)
+    unknown = sorted(set(filters) - set(FACETS)) + [item for item in args.filter if "=" not in item]
+    if unknown:
+        print(f"无法识别的筛选条件：{'、'.join(unknown)}（可用：{'、'.join(FACETS)}，写法 KEY=VALUE）", file=sys.stderr)
+        return 2
+    result = FulltextIndex(args.build / "current" / "index").search(args.query, filters, 1, max(1, args.limit))
+    if args.json:
+        json.dump(result_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"“{result.query}”：共 {result.total} 条")
+    for number, hit in enumerate(result.hits, start=1):
+        print(f"{number:>3}. {hit.id}  {hit.title}  ({hit.score})")
+        for snippet in hit.snippets:
+            print(f"       {snippet.text}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    app = create_app(args.build, cors_origins=args.cors_origin)
+    print(f"网站和检索接口：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

@@ -22,6 +22,7 @@ from .render import render_pages, sanitised_page
 
 class CasebookConfig(Config):
     cases = config_options.Type(str, default="cases")
+    search_vocabulary = config_options.Type(str, default="search")
     frame_ancestors = config_options.ListOfItems(config_options.Type(str), default=["'self'"])
     """Who may show the site in a frame (Content-Security-Policy frame-ancestors), e.g. the portal."""
 
@@ -29,6 +30,8 @@ class CasebookConfig(Config):
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     casebook: Casebook | None = None
     """Set by ``casebook build``, which has loaded the records already; otherwise loaded here."""
+    related: dict[str, list[str]] | None = None
+    """Related cases by case id, from the search index that ``casebook build`` builds first."""
 
     def __init__(self) -> None:
         self.descriptions: dict[str, str | None] = {}
@@ -42,7 +45,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         casebook = self.casebook or self._load(Path(config.config_file_path).parent / self.config.cases)
         self.descriptions = {}
-        for page in render_pages(plan_pages(casebook)):
+        for page in render_pages(plan_pages(casebook, self.related)):
             # Generated pages never warn for being left out of the nav: most of them are meant to be.
             files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
             self.descriptions[page.uri] = page.description

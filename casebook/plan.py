@@ -53,19 +53,27 @@ def case_uri(case: Case) -> str:
     return f"cases/{case.id}.md"
 
 
+def case_url(case: Case) -> str:
+    """The case page's address relative to the site root."""
+    return f"cases/{case.id}/"
+
+
 def is_listed(case: Case) -> bool:
     """Revoked cases (第十四条) keep their page but leave every list."""
     return case.recognition.status != "已撤销"
 
 
-def plan_pages(casebook: Casebook) -> list[Page]:
+def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None) -> list[Page]:
     listed = sorted((c for c in casebook.cases if is_listed(c)), key=lambda c: (-c.year, c.id))
     facets = browse_facets(casebook, listed)
     pages = [
         _home_page(listed, facets),
         Page(ALL_CASES, "all_cases.md.j2", "全部案例", {"cases": listed}),
     ]
-    pages += [_case_page(case, facets) for case in casebook.cases]
+    by_id = {case.id: case for case in listed}
+    related = related or {}
+    pages += [_case_page(case, facets, [by_id[i] for i in related.get(case.id, ()) if i in by_id])
+              for case in casebook.cases]
     for facet in facets:
         pages.append(Page(facet.uri, "facet_index.md.j2", f"按{facet.name}浏览", {"facet": facet}))
         pages += [Page(value.uri, "facet_value.md.j2", value.label, {"facet": facet, "value": value})
@@ -107,11 +115,11 @@ def _home_page(listed: list[Case], facets: list[Facet]) -> Page:
     })
 
 
-def _case_page(case: Case, facets: list[Facet]) -> Page:
+def _case_page(case: Case, facets: list[Facet], related: list[Case]) -> Page:
     if not is_listed(case):
         return Page(case_uri(case), "revoked.md.j2", case.title, {"case": case})
     facts = []
     for facet in facets:
         labels = [f"{case.year} 年"] if facet.field == "year" else _labels(case, facet.field)
         facts.append((facet.name, [facet.value_of(label) for label in labels]))
-    return Page(case_uri(case), "case.md.j2", case.title, {"case": case, "facts": facts})
+    return Page(case_uri(case), "case.md.j2", case.title, {"case": case, "facts": facts, "related": related})

@@ -102,10 +102,10 @@ def sanitised_page(html_content: str) -> str:
                      link_rel=None, filter_style_properties={"text-align"})
 
 
-def plain_text(html_content: str, limit: int) -> str:
+def plain_text(html_content: str, limit: int | None = None) -> str:
     """Visible text of some HTML, on one line, cut at ``limit`` characters."""
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_content)).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _escape_unless_markup(value: Any) -> Markup:

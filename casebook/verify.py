@@ -7,15 +7,19 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .fulltext import FulltextIndex
+from .plan import is_listed
 from .records import Casebook
 
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")  # text never holds a raw "<", so this finds only real tags
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
-def verify_release(site: Path, casebook: Casebook) -> list[str]:
+def verify_release(release: Path, casebook: Casebook) -> list[str]:
     """Every problem found, in Chinese; an empty list means the release may be published."""
-    return _case_page_problems(site, casebook) + _search_problems(site) + _link_problems(site)
+    site = release / "site"
+    return (_case_page_problems(site, casebook) + _search_problems(site) + _index_problems(release, casebook)
+            + _link_problems(site))
 
 
 def _case_page_problems(site: Path, casebook: Casebook) -> list[str]:
@@ -33,6 +37,15 @@ def _search_problems(site: Path) -> list[str]:
     except (OSError, ValueError, KeyError) as error:
         return [f"站内检索索引 {index.relative_to(site)} 无法读取：{error}"]
     return [] if documents else ["站内检索索引是空的"]
+
+
+def _index_problems(release: Path, casebook: Casebook) -> list[str]:
+    expected = sum(1 for case in casebook.cases if is_listed(case))
+    try:
+        count = FulltextIndex(release / "index").document_count
+    except Exception as error:  # noqa: BLE001 - any failure to open it is the finding
+        return [f"检索索引无法打开：{error}"]
+    return [] if count == expected else [f"检索索引中有 {count} 条案例，应为 {expected} 条"]
 
 
 def _link_problems(site: Path) -> list[str]:

@@ -45,9 +45,13 @@ def summary(value):
     return value
 
 
+# As the search index would relate them; a revoked case (SC-2021-002) is never shown as related.
+RELATED = {"SC-2021-001": ["SC-2022-001", "SC-2021-002"], "SC-2022-001": ["SC-2021-001"]}
+
+
 @pytest.fixture(scope="module")
 def pages():
-    return plan_pages(load_casebook(FIXTURE))
+    return plan_pages(load_casebook(FIXTURE), RELATED)
 
 
 def test_plan_matches_golden(pages):

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from casebook.build import build_site
+from casebook.fulltext import FulltextIndex
 from casebook.model import Case, CaseFile
 
 ROOT = Path(__file__).parent.parent
@@ -53,5 +54,9 @@ private:
              for name, sentinel in SENTINELS.items()
              if sentinel in path.read_bytes().decode("utf-8", errors="ignore")]
     assert leaks == []
+    # The server-side index compresses what it stores, so read it through its own eyes too.
+    indexed = "\n".join(FulltextIndex(out / "current" / "index").contents())
+    assert "一次合格率" in indexed  # public text is there
+    assert [name for name, sentinel in SENTINELS.items() if sentinel in indexed] == []
     built_page = (out / "site" / "cases" / "SC-2021-001" / "index.html").read_text(encoding="utf-8")
     assert "q@example.com" in built_page  # the public contact, by contrast, is published

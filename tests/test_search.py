@@ -1,0 +1,145 @@
+"""Chinese search: tokens, synonyms, the query plan, the index and its incremental update."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casebook.fulltext import FulltextIndex, build_index
+from casebook.query import plan_query
+from casebook.records import load_casebook
+from casebook.searchterms import SearchTerms, load_search_terms
+from casebook.tokens import Segmenter, bigrams, normalise
+
+ROOT = Path(__file__).parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "casebook"
+
+
+@pytest.fixture(scope="module")
+def terms() -> SearchTerms:
+    return load_search_terms(ROOT / "search", load_casebook(ROOT / "cases").vocabularies)
+
+
+@pytest.fixture(scope="module")
+def segmenter(terms) -> Segmenter:
+    return Segmenter(terms)
+
+
+def test_normalise_folds_full_width_and_case():
+    assert normalise("ＱＣ小组　６σ Six") == "qc小组 6σ six"
+
+
+def test_bigrams_stay_inside_runs_and_keep_other_words_whole():
+    assert bigrams("在泵阀密封面渗漏。QC小组，6σ 钢") == ["在泵", "泵阀", "阀密", "密封", "封面", "面渗", "渗漏",
+                                                  "qc", "小组", "6σ", "钢"]
+
+
+def test_synonym_groups_come_from_vocabularies_and_search_folder_and_merge(terms):
+    assert set(terms.synonyms["6σ"]) >= {"六西格玛", "six sigma", "dfss"}
+    assert set(terms.synonyms["缺陷率"]) == {"不良率", "缺陷率", "不合格率"}
+    # 专精特新 is an alias of a direction and a hand-kept synonym: one group holds both.
+    assert "小巨人" in terms.synonyms["中小企业“新、专、特、精”"]
+
+
+def test_segmenter_keeps_domain_words_whole(segmenter):
+    assert segmenter.words("六西格玛不良率降低了，QC小组活动") == ["六西格玛", "不良率", "降低", "qc小组", "活动"]
+    assert segmenter.words("the detail") == ["the", "detail"]  # "ai" in the vocabulary cuts no Latin word
+
+
+@pytest.mark.parametrize("query, units", [
+    ("六西格玛不良率", ["六西格玛", "不良率"]),
+    ("Six Sigma 改进", ["六西格玛", "改进"]),
+    ("６σ", ["六西格玛"]),
+    ("精益 库存", ["精益生产", "库存"]),
+    ("GB/T 19580认证", ["卓越绩效", "认证"]),
+    ("detail", ["detail"]),
+    ("AND OR *", ["and", "or"]),
+    ("field:value SC*", ["field", "value", "sc"]),
+    ("", []),
+])
+def test_query_plan_units(terms, segmenter, query, units):
+    assert [unit.alternatives[0] for unit in plan_query(query, terms, segmenter).units] == units
+
+
+def test_query_plan_is_bounded(terms, segmenter):
+    plan = plan_query("质量" * 5000 + "".join(f"词{i} " for i in range(100)), terms, segmenter)
+    assert len(plan.text) <= 100 and len(plan.units) <= 12
+
+
+@pytest.fixture(scope="module")
+def fixture_index(tmp_path_factory, terms) -> FulltextIndex:
+    folder = tmp_path_factory.mktemp("index") / "index"
+    build_index(load_casebook(FIXTURE).cases, folder, terms)
+    return FulltextIndex(folder)
+
+
+def ids(result) -> list[str]:
+    return [hit.id for hit in result.hits]
+
+
+def test_the_index_holds_listed_cases_only(fixture_index):
+    assert fixture_index.document_count == 2  # SC-2021-002 is revoked
+    assert ids(fixture_index.search("精益生产")) == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("六西格玛", ["SC-2021-001"]),
+    ("6σ", ["SC-2021-001"]),
+    ("Six Sigma", ["SC-2021-001"]),
+    ("统计过程控制", ["SC-2022-001", "SC-2021-001"]),
+    ("一次合格率", ["SC-2021-001"]),
+    ("丁科技", ["SC-2022-001"]),  # a partial enterprise name: found by character pairs
+    ("合格率提升", ["SC-2021-001"]),
+])
+def test_search_finds(fixture_index, query, expected):
+    assert ids(fixture_index.search(query)) == expected
+
+
+def test_filters_facets_and_snippets(fixture_index):
+    result = fixture_index.search("SPC", {"year": "2022"})
+    assert ids(result) == ["SC-2022-001"]
+    assert result.facets["status"] == [("公示中", 1)]
+    everything = fixture_index.search("SPC")
+    assert dict(everything.facets["year"]) == {"2021": 1, "2022": 1}
+    snippet = fixture_index.search("一次合格率").hits[0].snippets[0]
+    start, end = snippet.highlights[0]
+    assert snippet.text[start:end] == "一次合格率"
+
+
+def test_zero_hits_have_the_same_shape(fixture_index):
+    result = fixture_index.search("完全不存在的词语组合")
+    assert (result.total, result.hits, result.pages) == (0, [], 0)
+    assert set(result.facets) == {"method", "industry", "direction", "city", "year", "status"}
+
+
+def test_reindexing_after_one_change_touches_only_that_record(tmp_path, terms):
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURE, cases)
+    first = build_index(load_casebook(cases).cases, tmp_path / "one", terms)
+    assert (first.added, first.unchanged) == (["SC-2021-001", "SC-2022-001"], 0)
+
+    record = cases / "2022" / "SC-2022-001.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("SPC 摘要。", "SPC 摘要：焊缝气孔率下降。"), encoding="utf-8")
+    second = build_index(load_casebook(cases).cases, tmp_path / "two", terms, previous=tmp_path / "one")
+    assert (second.added, second.updated, second.deleted, second.unchanged) == ([], ["SC-2022-001"], [], 1)
+    assert ids(FulltextIndex(tmp_path / "two").search("焊缝气孔率")) == ["SC-2022-001"]
+    assert ids(FulltextIndex(tmp_path / "one").search("焊缝气孔率")) == []  # the old release is untouched
+
+    record.unlink()
+    third = build_index(load_casebook(cases).cases, tmp_path / "three", terms, previous=tmp_path / "two")
+    assert (third.added, third.updated, third.deleted, third.unchanged) == ([], [], ["SC-2022-001"], 1)
+
+
+def test_a_changed_search_vocabulary_rebuilds_everything(tmp_path, terms):
+    cases = load_casebook(FIXTURE).cases
+    build_index(cases, tmp_path / "one", terms)
+    changed = SearchTerms({**terms.words, "焊缝气孔": 3000}, terms.groups)
+    rebuilt = build_index(cases, tmp_path / "two", changed, previous=tmp_path / "one")
+    assert (rebuilt.added, rebuilt.unchanged) == (["SC-2021-001", "SC-2022-001"], 0)
+
+
+def test_related_cases_share_methods(fixture_index):
+    assert fixture_index.related("SC-2021-001") == ["SC-2022-001"]
+    assert fixture_index.related("SC-2021-002") == []  # revoked: not in the index
