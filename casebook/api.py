@@ -22,6 +22,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .fulltext import FACETS, FulltextIndex, SearchResult
+from .static_search import FOLDER as STATIC_FOLDER
+from .static_search import SERVICE_FILE
 
 MAX_QUERY_CHARS = 200
 MAX_FILTER_CHARS = 50
@@ -73,7 +75,13 @@ def create_app(out: Path, cors_origins: list[str] = (), max_concurrent: int = 4,
         return JSONResponse(result_json(result))
 
     middleware = [Middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET"])]
-    routes = [Route("/api/search", search), Mount("/", StaticFiles(directory=out / "site", html=True))]
+    async def announce(request: Request) -> JSONResponse:
+        return JSONResponse({"service": True})
+
+    # The page asks this address, which a static deployment answers with false, so that no
+    # request of a reader's browser fails just to find out whether the service is there.
+    routes = [Route("/api/search", search), Route(f"/{STATIC_FOLDER}/{SERVICE_FILE}", announce),
+              Mount("/", StaticFiles(directory=out / "site", html=True))]
     return Starlette(routes=routes, middleware=middleware)
 
 

@@ -26,7 +26,7 @@ from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Query, Term
 from .model import PARTS, Case
 from .plan import case_url, is_listed
 from .query import QueryPlan, Unit, plan_query
-from .render import narrative_html, plain_text
+from .documents import HEADLINE_FIELDS, case_texts
 from .searchterms import SearchTerms
 from .tokens import Segmenter, bigrams, normalise
 
@@ -123,23 +123,10 @@ def _digest(case: Case, terms: SearchTerms) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def case_texts(case: Case) -> dict[str, str]:
-    """The searchable text of a case by word field, as plain text."""
-    texts = {
-        "title": case.title,
-        "enterprise": " ".join(filter(None, (case.enterprise.name, case.enterprise.short_name))),
-        "labels": "\n".join([*case.methods, *case.industries, *case.directions, case.enterprise.city]),
-        "highlights": "\n".join(case.highlights),
-        "metrics": "\n".join(f"{m.indicator} {m.unit}" for m in case.metrics),
-    }
-    texts.update({part: plain_text(narrative_html(getattr(case, part))) for part, _ in PARTS})
-    return texts
-
-
 def _document(case: Case, digest: str, segmenter: Segmenter) -> dict:
     texts = case_texts(case)
     words = {name: segmenter.words(text) for name, text in texts.items()}
-    body = "\n".join(text for name, text in texts.items() if name not in ("title", "enterprise"))
+    body = "\n".join(text for name, text in texts.items() if name not in HEADLINE_FIELDS)
     return {
         "id": case.id, "digest": digest, "title": case.title, "url": case_url(case),
         "plain": "\n".join(texts[part] for part, _ in PARTS),

@@ -18,6 +18,9 @@ from .plan import plan_pages
 from .problems import ProblemsFound
 from .records import Casebook, load_casebook
 from .render import render_pages, sanitised_page
+from .searchterms import load_search_terms
+from .static_search import FOLDER as STATIC_FOLDER
+from .static_search import write_static_index
 
 
 class CasebookConfig(Config):
@@ -50,6 +53,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
             self.descriptions[page.uri] = page.description
         return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        casebook = self.casebook or self._load(Path(config.config_file_path).parent / self.config.cases)
+        terms = load_search_terms(Path(config.config_file_path).parent / self.config.search_vocabulary,
+                                  casebook.vocabularies)
+        write_static_index(casebook.cases, terms, Path(config.site_dir) / STATIC_FOLDER)
 
     def on_page_markdown(self, markdown: str, page: Page, **_) -> str:
         description = self.descriptions.get(page.file.src_uri)

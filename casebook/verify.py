@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .fulltext import FulltextIndex
 from .plan import is_listed
 from .records import Casebook
+from .static_search import FOLDER as STATIC_FOLDER
 
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")  # text never holds a raw "<", so this finds only real tags
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
@@ -18,8 +19,8 @@ _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 def verify_release(release: Path, casebook: Casebook) -> list[str]:
     """Every problem found, in Chinese; an empty list means the release may be published."""
     site = release / "site"
-    return (_case_page_problems(site, casebook) + _search_problems(site) + _index_problems(release, casebook)
-            + _link_problems(site))
+    return (_case_page_problems(site, casebook) + _static_search_problems(site, casebook)
+            + _index_problems(release, casebook) + _link_problems(site))
 
 
 def _case_page_problems(site: Path, casebook: Casebook) -> list[str]:
@@ -30,13 +31,17 @@ def _case_page_problems(site: Path, casebook: Casebook) -> list[str]:
     return problems
 
 
-def _search_problems(site: Path) -> list[str]:
-    index = site / "search" / "search_index.json"
+def _static_search_problems(site: Path, casebook: Casebook) -> list[str]:
+    meta_path = site / STATIC_FOLDER / "meta.json"
     try:
-        documents = json.loads(index.read_text(encoding="utf-8"))["docs"]
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        shards = [json.loads((site / STATIC_FOLDER / "shards" / f"{n}.json").read_text(encoding="utf-8"))
+                  for n in range(meta["shards"])]
     except (OSError, ValueError, KeyError) as error:
-        return [f"站内检索索引 {index.relative_to(site)} 无法读取：{error}"]
-    return [] if documents else ["站内检索索引是空的"]
+        return [f"静态检索索引 {meta_path.relative_to(site).parent} 无法读取：{error}"]
+    expected = sum(1 for case in casebook.cases if is_listed(case))
+    problems = [] if meta["documents"] == expected else [f"静态检索索引中有 {meta['documents']} 条案例，应为 {expected} 条"]
+    return problems + ([] if any(shards) else ["静态检索索引是空的"])
 
 
 def _index_problems(release: Path, casebook: Casebook) -> list[str]:

@@ -108,9 +108,10 @@ def test_a_reader_browses_from_home_by_method_to_a_case(page, base_url):
 def test_the_security_policy_is_sent_and_search_works_under_it(page, base_url):
     response = page.goto(base_url, wait_until="networkidle")
     assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("六西格玛")
-    page.locator(".md-search-result__item").first.wait_for()
-    assert page.locator(".md-search-result__item").count() > 0
+    page.fill("#cb-header-q", "六西格玛")
+    page.press("#cb-header-q", "Enter")
+    page.locator(".cb-hit").first.wait_for()
+    assert page.url.startswith(base_url + "search/?q=")
+    assert page.locator(".cb-hit").count() == 3
     screenshot(page, "search-six-sigma")
     assert page.errors == []

@@ -1,0 +1,111 @@
+"""The static search index: in-site search with no server, fetched a few small files per query.
+
+Every listed case is cut into the same character pairs the server index uses. Postings are
+spread over shard files by a hash of the token, so a query downloads only the shards of its own
+tokens, plus one small file of document titles per hit group. ``casebook-search.js`` reads it.
+
+Layout under ``site/search-index/``::
+
+    meta.json          format, counts, shard count, synonym groups
+    service.json       {"service": false}; the search service answers true at the same address
+    shards/<n>.json    {token: [doc, weight, doc gap, weight, …]} for tokens hashing to n
+    docs/<n>.json      [[id, title, url, enterprise, city, year, status], …] for docs n*DOCS_PER_FILE…
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .documents import case_texts
+from .model import Case
+from .plan import case_url, is_listed
+from .searchterms import SearchTerms
+from .tokens import bigrams
+
+FOLDER = "search-index"
+FORMAT = 1
+SERVICE_FILE = "service.json"
+DOCS_PER_FILE = 128
+SHARD_TARGET_BYTES = 48_000
+MAX_WEIGHT = 255
+# A match in these fields counts as this many matches in the narrative.
+FIELD_WEIGHTS = {"title": 8, "enterprise": 6, "labels": 6, "highlights": 3, "summary": 3, "metrics": 2}
+
+
+def token_hash(token: str) -> int:
+    """32-bit FNV-1a over code points; casebook-search.js computes the same."""
+    value = 2166136261
+    for character in token:
+        value = ((value ^ ord(character)) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+@dataclass(frozen=True)
+class StaticIndexSize:
+    documents: int
+    tokens: int
+    shards: int
+    bytes: int
+
+    def __str__(self) -> str:
+        return f"静态检索索引：{self.documents} 条案例，{self.tokens} 个检索单元，{self.shards} 个分片，{self.bytes / 1e6:.1f} MB"
+
+
+def write_static_index(cases: list[Case], terms: SearchTerms, folder: Path) -> StaticIndexSize:
+    listed = sorted((case for case in cases if is_listed(case)), key=lambda case: case.id)
+    postings = _postings(listed)
+    encoded = {token: _encode(entries) for token, entries in postings.items()}
+    total = sum(len(token) + 4 * len(values) for token, values in encoded.items())
+    shard_count = 2 ** max(4, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
+    shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for token in sorted(encoded):
+        shards[token_hash(token) % shard_count][token] = encoded[token]
+    written = _write_json(folder / "meta.json", {
+        "format": FORMAT, "documents": len(listed), "shards": shard_count,
+        "docs_per_file": DOCS_PER_FILE, "synonyms": terms.groups,
+    })
+    written += _write_json(folder / SERVICE_FILE, {"service": False})
+    for number in range(shard_count):
+        written += _write_json(folder / "shards" / f"{number}.json", shards.get(number, {}))
+    for start in range(0, len(listed), DOCS_PER_FILE):
+        rows = [_doc_row(case) for case in listed[start : start + DOCS_PER_FILE]]
+        written += _write_json(folder / "docs" / f"{start // DOCS_PER_FILE}.json", rows)
+    return StaticIndexSize(len(listed), len(encoded), shard_count, written)
+
+
+def _postings(listed: list[Case]) -> dict[str, list[tuple[int, int]]]:
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for number, case in enumerate(listed):
+        counts: Counter[str] = Counter()
+        for name, text in case_texts(case).items():
+            weight = FIELD_WEIGHTS.get(name, 1)
+            for token in bigrams(text):
+                counts[token] += weight
+        for token, weight in counts.items():
+            postings[token].append((number, min(weight, MAX_WEIGHT)))
+    return postings
+
+
+def _encode(entries: list[tuple[int, int]]) -> list[int]:
+    """Document numbers as gaps from the previous one, each followed by its weight."""
+    encoded, previous = [], 0
+    for number, weight in entries:
+        encoded += [number - previous, weight]
+        previous = number
+    return encoded
+
+
+def _doc_row(case: Case) -> list:
+    return [case.id, case.title, case_url(case), case.enterprise.name, case.enterprise.city, case.year,
+            case.recognition.status]
+
+
+def _write_json(path: Path, data) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text, encoding="utf-8")
+    return len(text.encode("utf-8"))
