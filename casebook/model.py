@@ -230,20 +230,36 @@ class CaseFile(Case):
 
 
 def record_json_schema(vocabularies: Vocabularies) -> dict[str, Any]:
-    """The JSON Schema of a record file, with today's vocabularies as allowed values."""
+    """The JSON Schema of a record file, with today's vocabularies as allowed values.
+
+    The checker reads every value as text and converts it, so the schema accepts what the checker
+    accepts: a year may be written 2021 or "2021", a yes/no as true or 是.
+    """
     schema = CaseFile.model_json_schema()
-    _fill_vocabularies(schema, vocabularies)
+    _adapt_for_editors(schema, vocabularies)
     schema["title"] = "四川省工业质量标杆案例记录"
     return schema
 
 
-def _fill_vocabularies(node: Any, vocabularies: Vocabularies) -> None:
+_BOUNDS = {"ge": "minimum", "le": "maximum"}
+
+
+def _adapt_for_editors(node: Any, vocabularies: Vocabularies) -> None:
     if isinstance(node, dict):
         field = node.pop("x-vocabulary", None)
         if field:
             node["enum"] = vocabularies[field].labels()
+        if node.get("type") == "integer":
+            bounds = {_BOUNDS[key]: node.pop(key) for key in list(node) if key in _BOUNDS}
+            del node["type"]
+            node["anyOf"] = [{"type": "integer", **bounds}, {"type": "string", "pattern": r"^\s*[0-9０-９]+\s*$"}]
+            return
+        if node.get("type") == "boolean":
+            del node["type"]
+            node["anyOf"] = [{"type": "boolean"}, {"enum": ["true", "false", "是", "否"]}]
+            return
         for value in node.values():
-            _fill_vocabularies(value, vocabularies)
+            _adapt_for_editors(value, vocabularies)
     elif isinstance(node, list):
         for value in node:
-            _fill_vocabularies(value, vocabularies)
+            _adapt_for_editors(value, vocabularies)

@@ -51,7 +51,9 @@ def schema_problems(error: ValidationError, document: Document) -> list[Problem]
         location = tuple(item["loc"])
         field_name = _field_name(location)
         message = _schema_message(item)
-        problems.append(document.problem(location, f"{field_name}：{message}" if field_name else message))
+        text = f"{field_name}：{message}" if field_name else message
+        # An unknown field is a misspelt key: point at the key, not at its value.
+        problems.append(document.problem(location, text, at_key=item["type"] == "extra_forbidden"))
     return problems
 
 

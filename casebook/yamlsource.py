@@ -33,16 +33,22 @@ class Document:
     path: str
     data: Any
     positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
+    collections: set[Location] = field(default_factory=set)
+    """Values that are mappings or lists: a problem with one of them is shown at its key."""
 
-    def position(self, location: Location) -> tuple[int, int]:
-        """Line and column of a value, or of the nearest enclosing value that exists."""
+    def position(self, location: Location, at_key: bool = False) -> tuple[int, int]:
+        """Line and column of a value (or its key), or of the nearest enclosing one that exists."""
         for end in range(len(location), -1, -1):
-            if location[:end] in self.positions:
-                return self.positions[location[:end]]
+            here = location[:end]
+            if (at_key or here in self.collections) and here in self.key_positions:
+                return self.key_positions[here]
+            if here in self.positions:
+                return self.positions[here]
         return (1, 1)
 
-    def problem(self, location: Location, message: str) -> Problem:
-        line, col = self.position(location)
+    def problem(self, location: Location, message: str, at_key: bool = False) -> Problem:
+        line, col = self.position(location, at_key)
         return Problem(self.path, line, col, message)
 
 
@@ -50,7 +56,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]
     """Read one file; a document is returned only when no problem was found."""
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
-        size = f"{len(raw) // 1024} KB"
+        size = f"{-(-len(raw) // 1024)} KB"  # rounded up: a file just over the limit never reads as equal
         return None, [Problem(shown_as, 1, 1, f"文件过大（{size}，上限 {MAX_FILE_BYTES // 1024} KB）：请精简内容或把图片等附件放到资源目录")]
     text, problem = _decode(raw, shown_as)
     if problem:
@@ -79,7 +85,16 @@ def _decode(raw: bytes, shown_as: str) -> tuple[str, Problem | None]:
     if "\x00" in text:
         line, col = _text_position(text, text.index("\x00"))
         return "", Problem(shown_as, line, col, "文件中有空字符（NUL），不是文本文件")
+    control = _NOT_PRINTABLE.search(text)
+    if control:
+        line, col = _text_position(text, control.start())
+        code = f"U+{ord(control.group()):04X}"
+        return "", Problem(shown_as, line, col, f"这里有看不见的控制字符（{code}，常见于从 Word 粘贴的换行或分页）：请删除它")
     return text, None
+
+
+# What YAML refuses to read: control characters other than tab and line breaks, and non-characters.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _decodes_as_gbk(raw: bytes) -> bool:
@@ -91,9 +106,10 @@ def _decodes_as_gbk(raw: bytes) -> bool:
 
 
 # Two-byte UTF-8 sequences (U+0080..U+07FF) are what GBK bytes for Chinese turn into when read as
-# UTF-8. A few of them are ordinary in quality texts and never count as mojibake on their own.
+# UTF-8. One such character alone (¥, ®, Ø, η) is ordinary text; a run of two or more that reads
+# as Chinese in GBK is not, unless it is made of symbols common in quality texts.
 _ORDINARY = "·×÷°±²³µ¼½¾ÀÉàáèéêìíòóùúüāēěīōūǎǐǒǔΑΒΓΔΩαβγδεθλμπρσφω"
-_TWO_BYTE_RUN = re.compile(f"(?:(?![{_ORDINARY}])[\u0080-\u07ff])+")
+_TWO_BYTE_RUN = re.compile(f"(?:(?![{_ORDINARY}])[\u0080-\u07ff]){{2,}}")
 
 
 def _find_mojibake(text: str) -> tuple[int, str, str] | None:
@@ -118,8 +134,8 @@ def _text_position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-_KEY_WITH_WIDE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?[A-Za-z_][\w-]*[ ]*(：)")
-_BLOCK_SCALAR_START = re.compile(r":[ ]*[|>][-+0-9]*[ ]*(?:#.*)?$")
+_KEY_WITH_WIDE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?[A-Za-z_][A-Za-z0-9_-]*[ ]*(：)")  # keys are English
+_BLOCK_SCALAR_START = re.compile(r"(?::|^[ ]*-)[ ]*[|>][-+0-9]*[ ]*(?:#.*)?$")
 
 
 def _scan_lines(text: str, shown_as: str) -> list[Problem]:
@@ -145,14 +161,34 @@ def _scan_lines(text: str, shown_as: str) -> list[Problem]:
     return problems
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark):
+        self.mark = mark
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """A composer that reports anchors, aliases and tags instead of honouring them."""
+    """A composer that reports anchors, aliases and tags instead of honouring them.
+
+    It also stops at the first value nested deeper than MAX_DEPTH: PyYAML composes recursively,
+    and a few kilobytes of brackets would otherwise exhaust the stack.
+    """
 
     def __init__(self, stream: str):
         super().__init__(stream)
         self.problems: list[tuple[yaml.Mark, str]] = []
+        self._depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        is_key = isinstance(parent, MappingNode) and index is None  # PyYAML composes keys with no index
+        if self._depth > MAX_DEPTH and not is_key:
+            raise _TooDeep(self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return self._compose_checked(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _compose_checked(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
         if isinstance(event, AliasEvent):
             self.get_event()
@@ -162,9 +198,16 @@ class _StrictLoader(yaml.SafeLoader):
             self.problems.append((event.start_mark, f"不支持锚点“&{event.anchor}”：请删除它"))
             event.anchor = None
         if getattr(event, "tag", None) is not None:
-            self.problems.append((event.start_mark, f"不支持类型标签“{event.tag}”：请删除它，需要时给值加引号"))
+            self.problems.append((event.start_mark, f"不支持类型标签“{_as_written(event)}”：请删除它，需要时给值加引号"))
             event.tag = None
         return super().compose_node(parent, index)
+
+
+def _as_written(event) -> str:
+    """A tag as the user typed it (``!!str``), not as PyYAML resolved it."""
+    mark = event.start_mark
+    written = re.match(r"!\S*", mark.buffer[mark.pointer :]) if mark.buffer else None
+    return written.group() if written else event.tag
 
 
 def _compose(text: str, shown_as: str) -> tuple[Document | None, list[Problem]]:
@@ -173,6 +216,8 @@ def _compose(text: str, shown_as: str) -> tuple[Document | None, list[Problem]]:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         return None, [_syntax_problem(error, shown_as)]
+    except _TooDeep as too_deep:
+        return None, [Problem(shown_as, too_deep.mark.line + 1, too_deep.mark.column + 1, f"嵌套层次过深（超过 {MAX_DEPTH} 层）")]
     finally:
         loader.dispose()
     problems = [Problem(shown_as, mark.line + 1, mark.column + 1, message) for mark, message in loader.problems]
@@ -195,11 +240,9 @@ class _Converter:
 
     def convert(self, node: Node, location: Location) -> Any:
         self.document.positions[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if len(location) > MAX_DEPTH:
-            self.problems.append(self.document.problem(location, f"嵌套层次过深（超过 {MAX_DEPTH} 层）"))
-            return None
         if isinstance(node, ScalarNode):
             return self._scalar(node)
+        self.document.collections.add(location)
         if isinstance(node, SequenceNode):
             return [self.convert(item, location + (i,)) for i, item in enumerate(node.value)]
         assert isinstance(node, MappingNode)
@@ -228,26 +271,38 @@ class _Converter:
                 self.problems.append(Problem(self.document.path, *here, f"重复的键“{key}”：第 {first_seen[key]} 行已经写过，请合并成一处"))
                 continue
             first_seen[key] = here[0]
+            self.document.key_positions[location + (key,)] = here
             mapping[key] = self.convert(value_node, location + (key,))
         return mapping
 
 
+_ALIAS_TEXT = "以“*”开头的值会被当作别名引用：如果这是文字（例如以 ** 加粗或 * 强调开头），请给整个值加引号"
+
+# (what PyYAML says, in Chinese, and whether to point where the construct opens rather than where
+# PyYAML noticed the problem, which is often the next line or the end of the file)
 _SYNTAX_MESSAGES = [
-    ("mapping values are not allowed", "此处不能出现“键: 值”：值里有未加引号的“: ”，或缩进没有对齐"),
-    ("could not find expected ':'", "找不到键后面的冒号：键和值之间要用半角冒号加空格“: ”"),
-    ("cannot start any token", "这里有 YAML 不允许的字符（常见为制表符 Tab 或 @、` 开头的值）：请改用空格，或给值加引号"),
-    ("expected <block end>", "缩进没有对齐：同一层的键必须从同一列开始"),
-    ("expected a single document", "一个文件只能有一条记录（发现了多个用 --- 分隔的部分）"),
-    ("found unexpected end of stream", "引号或括号没有闭合"),
-    ("while scanning a quoted scalar", "引号没有闭合"),
-    ("did not find expected key", "缩进没有对齐，或列表项“- ”与键混在同一层"),
-    ("did not find expected node content", "缺少内容：检查方括号、花括号里的逗号和引号"),
+    ("while parsing a flow sequence", "方括号“[”没有闭合：写在一行里的列表要以“]”结束，各项之间用逗号分开", True),
+    ("while parsing a flow mapping", "花括号“{”没有闭合：写在一行里的“键: 值”要以“}”结束，各项之间用逗号分开", True),
+    ("while scanning a quoted scalar", "引号没有闭合：从这里开始的引号要在这个值的末尾关上", True),
+    ("while scanning an alias", _ALIAS_TEXT, True),
+    ("while scanning an anchor", "以“&”开头的值会被当作锚点：如果这是文字，请给整个值加引号", True),
+    ("while scanning a block scalar", "“|”或“>”后面只能换行，正文从下一行开始缩进书写", False),
+    ("mapping values are not allowed", "此处不能出现“键: 值”：值里有未加引号的“: ”，或缩进没有对齐", False),
+    ("could not find expected ':'", "找不到键后面的冒号：键和值之间要用半角冒号加空格“: ”", False),
+    ("cannot start any token", "这里有 YAML 不允许的字符（常见为制表符 Tab 或 @、` 开头的值）：请改用空格，或给值加引号", False),
+    ("expected <block end>", "缩进没有对齐：同一层的键必须从同一列开始", False),
+    ("expected a single document", "一个文件只能有一条记录（发现了多个用 --- 分隔的部分）", False),
+    ("found unexpected end of stream", "引号或括号没有闭合", False),
+    ("did not find expected key", "缩进没有对齐，或列表项“- ”与键混在同一层", False),
+    ("did not find expected node content", "缺少内容：检查方括号、花括号里的逗号和引号", False),
+    ("did not find expected '-' indicator", "缩进没有对齐：列表的每一项都要以同一列的“- ”开头", False),
 ]
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str) -> Problem:
-    mark = error.problem_mark or error.context_mark
     said = f"{error.context or ''} {error.problem or ''}"
-    message = next((zh for en, zh in _SYNTAX_MESSAGES if en in said), f"YAML 语法错误（{error.problem}）")
+    message, at_opening = next(((zh, opening) for en, zh, opening in _SYNTAX_MESSAGES if en in said),
+                               ("YAML 语法错误：请对照 cases/README.md 检查这一行的写法", False))
+    mark = (error.context_mark if at_opening else None) or error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return Problem(shown_as, line, col, message)
