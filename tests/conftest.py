@@ -16,3 +16,19 @@ def sample_site(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("sample-build")
     return build_site(ROOT / "cases", out, ROOT / "mkdocs.yml")
+
+
+REPORT: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def report():
+    """Lines a test wants shown at the end of the run, such as measured search quality."""
+    return REPORT
+
+
+def pytest_terminal_summary(terminalreporter):
+    if REPORT:
+        terminalreporter.section("测量结果")
+        for line in REPORT:
+            terminalreporter.write_line(line)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import uvicorn
 from playwright.sync_api import Page, sync_playwright
 
+from casebook.api import create_app
 from casebook.headers import SNIPPET
 
 pytestmark = pytest.mark.browser
@@ -115,3 +118,52 @@ def test_the_security_policy_is_sent_and_search_works_under_it(page, base_url):
     assert page.locator(".cb-hit").count() == 3
     screenshot(page, "search-six-sigma")
     assert page.errors == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("铸锻件内部缺陷", "SC-2021-001"),  # an unspaced phrase from the text
+    ("6σ", "SC-2021-001"),  # a synonym of 六西格玛
+])
+def test_static_search_from_the_header_box(page, base_url, query, expected):
+    page.goto(base_url + "cases/", wait_until="networkidle")
+    page.fill("#cb-header-q", query)
+    page.press("#cb-header-q", "Enter")
+    page.locator(".cb-hit").first.wait_for()
+    assert page.get_attribute("html", "data-cb-search") == "static"
+    hrefs = page.locator(".cb-hit__title a").evaluate_all("links => links.map(a => a.href)")
+    assert any(href.endswith(f"/cases/{expected}/") for href in hrefs)
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def service_url(sample_site):
+    """The search service over the same build: the site plus /api/search."""
+    server = uvicorn.Server(uvicorn.Config(create_app(sample_site.parent), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/"
+    server.should_exit = True
+    thread.join()
+
+
+def test_with_the_service_the_same_box_shows_facets_and_highlights(page, service_url):
+    page.goto(service_url, wait_until="networkidle")
+    page.fill("#cb-header-q", "精益 库存")
+    page.press("#cb-header-q", "Enter")
+    page.locator(".cb-hit").first.wait_for()
+    assert page.get_attribute("html", "data-cb-search") == "service"
+    assert page.locator(".cb-hit").count() == 2
+    assert page.locator(".cb-hit__snippet mark").count() > 0
+    page.locator("#cb-facets a", has_text="攀枝花市").click()  # narrow to one city
+    page.locator(".cb-hit").first.wait_for()
+    assert "city=" in page.url and page.locator(".cb-hit").count() == 1
+    screenshot(page, "search-service-facets")
+    assert page.errors == []
+
+
+def test_a_portal_can_deep_link_a_search(page, service_url):
+    page.goto(service_url + "search/?q=QC%E5%B0%8F%E7%BB%84", wait_until="networkidle")
+    page.locator(".cb-hit").first.wait_for()
+    assert page.input_value("#cb-q") == "QC小组" and page.locator(".cb-hit").count() >= 3
