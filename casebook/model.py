@@ -229,6 +229,22 @@ class CaseFile(Case):
         return Case.model_construct(**{name: getattr(self, name) for name in Case.model_fields})
 
 
+def field_names(model: type[BaseModel] | None = None) -> frozenset[str]:
+    """Every key a record file may use, at any depth."""
+    names: set[str] = set()
+    for name, info in (model or CaseFile).model_fields.items():
+        names.add(info.alias or name)
+        for kind in _model_types(info.annotation):
+            names |= field_names(kind)
+    return frozenset(names)
+
+
+def _model_types(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [kind for argument in getattr(annotation, "__args__", ()) for kind in _model_types(argument)]
+
+
 def record_json_schema(vocabularies: Vocabularies) -> dict[str, Any]:
     """The JSON Schema of a record file, with today's vocabularies as allowed values.
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .model import Case, CaseFile
+from .model import Case, CaseFile, field_names
 from .problems import Problem, ProblemsFound, display_path, schema_problems
 from .vocabulary import Vocabularies, load_vocabularies
 from .yamlsource import Document, read_yaml
 
 VOCABULARY_FOLDER = "vocabularies"
+RECORD_KEYS = field_names()
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _check_record(path: Path, folder: Path, vocabularies: Vocabularies) -> tuple
     shown_as = display_path(path)
     if path.suffix != ".yaml":
         return None, [Problem(shown_as, 1, 1, "记录文件的扩展名应为 .yaml")]
-    document, problems = read_yaml(path, shown_as)
+    document, problems = read_yaml(path, shown_as, RECORD_KEYS)
     if document is None:
         return None, problems
     if not isinstance(document.data, dict):

@@ -52,8 +52,12 @@ class Document:
         return Problem(self.path, line, col, message)
 
 
-def read_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]]:
-    """Read one file; a document is returned only when no problem was found."""
+def read_yaml(path: Path, shown_as: str, keys: frozenset[str] | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read one file; a document is returned only when no problem was found.
+
+    ``keys``, the field names the file may use, tell a list item such as ``- SPC：实时监控`` (text)
+    from a mistyped ``- indicator：合格率`` (a key with a full-width colon).
+    """
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         size = f"{-(-len(raw) // 1024)} KB"  # rounded up: a file just over the limit never reads as equal
@@ -61,7 +65,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]
     text, problem = _decode(raw, shown_as)
     if problem:
         return None, [problem]
-    problems = _scan_lines(text, shown_as)
+    problems = _scan_lines(text, shown_as, keys)
     if problems:
         return None, problems
     return _compose(text, shown_as)
@@ -134,11 +138,11 @@ def _text_position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-_KEY_WITH_WIDE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?[A-Za-z_][A-Za-z0-9_-]*[ ]*(：)")  # keys are English
+_KEY_WITH_WIDE_COLON = re.compile(r"^[ ]*(-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*)[ ]*(：)")  # keys are English
 _BLOCK_SCALAR_START = re.compile(r"(?::|^[ ]*-)[ ]*[|>][-+0-9]*[ ]*(?:#.*)?$")
 
 
-def _scan_lines(text: str, shown_as: str) -> list[Problem]:
+def _scan_lines(text: str, shown_as: str, keys: frozenset[str] | None) -> list[Problem]:
     """Find what PyYAML would reject with an obscure message, or silently misread."""
     problems = []
     block_indent: int | None = None
@@ -154,8 +158,8 @@ def _scan_lines(text: str, shown_as: str) -> list[Problem]:
         elif "\u3000" in leading:
             problems.append(Problem(shown_as, number, leading.index("\u3000") + 1, "缩进里有全角空格：请关闭中文输入法的全角模式，改用半角空格缩进"))
         wide = _KEY_WITH_WIDE_COLON.match(line)
-        if wide:
-            problems.append(Problem(shown_as, number, wide.start(1) + 1, "键后面用了全角冒号“：”：请改成半角冒号加空格“: ”"))
+        if wide and not (wide.group(1) and keys is not None and wide.group(2) not in keys):
+            problems.append(Problem(shown_as, number, wide.start(3) + 1, "键后面用了全角冒号“：”：请改成半角冒号加空格“: ”"))
         if _BLOCK_SCALAR_START.search(line):
             block_indent = indent
     return problems

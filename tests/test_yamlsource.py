@@ -106,6 +106,13 @@ def test_full_width_colon_inside_list_text_is_not_a_key(tmp_path):
     assert loads(tmp_path, "highlights:\n  - QC小组活动：累计 120 项\n") == {"highlights": ["QC小组活动：累计 120 项"]}
 
 
+def test_a_list_item_is_a_key_only_when_it_names_a_field(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("highlights:\n  - SPC：关键参数实时监控\nmetrics:\n  - indicator：合格率\n", encoding="utf-8")
+    _, found = read_yaml(path, "t.yaml", keys=frozenset({"highlights", "metrics", "indicator"}))
+    assert [str(p) for p in found] == [f"t.yaml:4:14: {WIDE_COLON}"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("summary: |\n  第一段\n  \t缩进的代码\n\nyear: 2021\n", {"summary": "第一段\n\t缩进的代码\n", "year": "2021"}),
     ("summary: >-\n  第一段\n  \t缩进\nyear: 2021\n", {"summary": "第一段\n\t缩进", "year": "2021"}),
