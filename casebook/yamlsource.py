@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import Problem
@@ -170,61 +169,97 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A composer that reports anchors, aliases and tags instead of honouring them.
+class _Composer:
+    """Builds nodes from libyaml's parse events, reporting anchors, aliases and tags as problems.
 
-    It also stops at the first value nested deeper than MAX_DEPTH: PyYAML composes recursively,
-    and a few kilobytes of brackets would otherwise exhaust the stack.
+    PyYAML's own composer would honour them, and composes recursively in pure Python; here the
+    events come from the C parser and nesting stops at the first value deeper than MAX_DEPTH.
     """
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
+    def __init__(self, text: str):
+        self._events = yaml.parse(text, Loader=yaml.CSafeLoader)
+        self._pending: list = []
+        self._lines = text.splitlines()
         self.problems: list[tuple[yaml.Mark, str]] = []
-        self._depth = 0
+        self.last_opened: tuple[yaml.Mark, int] | None = None
+        """The start and depth of the last mapping or list begun: where a runaway nesting starts."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
-        is_key = isinstance(parent, MappingNode) and index is None  # PyYAML composes keys with no index
-        if self._depth > MAX_DEPTH and not is_key:
-            raise _TooDeep(self.peek_event().start_mark)
-        self._depth += 1
-        try:
-            return self._compose_checked(parent, index)
-        finally:
-            self._depth -= 1
+    def single_document(self) -> Node | None:
+        self._next()  # stream start
+        if isinstance(self._next(), yaml.StreamEndEvent):
+            return None
+        root = self._node(0, is_key=False)
+        self._next()  # document end
+        event = self._next()
+        if isinstance(event, yaml.DocumentStartEvent):
+            raise yaml.MarkedYAMLError(problem="expected a single document", problem_mark=event.start_mark)
+        return root
 
-    def _compose_checked(self, parent: Node | None, index: Any) -> Node:
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            self.get_event()
+    def _next(self):
+        return self._pending.pop() if self._pending else next(self._events)
+
+    def _peek(self):
+        if not self._pending:
+            self._pending.append(next(self._events))
+        return self._pending[-1]
+
+    def _node(self, depth: int, is_key: bool) -> Node:
+        event = self._next()
+        if depth > MAX_DEPTH and not is_key:
+            raise _TooDeep(event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
             self.problems.append((event.start_mark, f"不支持别名引用“*{event.anchor}”：请把内容直接写出来"))
             return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
         if event.anchor is not None:
             self.problems.append((event.start_mark, f"不支持锚点“&{event.anchor}”：请删除它"))
-            event.anchor = None
         if getattr(event, "tag", None) is not None:
-            self.problems.append((event.start_mark, f"不支持类型标签“{_as_written(event)}”：请删除它，需要时给值加引号"))
-            event.tag = None
-        return super().compose_node(parent, index)
+            self.problems.append((event.start_mark, f"不支持类型标签“{self._as_written(event)}”：请删除它，需要时给值加引号"))
+        if isinstance(event, yaml.ScalarEvent):
+            return ScalarNode("tag:yaml.org,2002:str", event.value, event.start_mark, event.end_mark, event.style or None)
+        self.last_opened = (event.start_mark, depth)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            while not isinstance(self._peek(), yaml.SequenceEndEvent):
+                items.append(self._node(depth + 1, is_key=False))
+            return SequenceNode("tag:yaml.org,2002:seq", items, event.start_mark, self._next().end_mark)
+        pairs = []
+        while not isinstance(self._peek(), yaml.MappingEndEvent):
+            key = self._node(depth + 1, is_key=True)
+            pairs.append((key, self._node(depth + 1, is_key=False)))
+        return MappingNode("tag:yaml.org,2002:map", pairs, event.start_mark, self._next().end_mark)
 
+    def too_deep_bracket(self) -> tuple[int, int]:
+        """Line and column of the first bracket nested deeper than MAX_DEPTH, counting from the
+        last collection begun (libyaml reads thousands of brackets ahead before it gives up)."""
+        mark, depth = self.last_opened
+        line = self._lines[mark.line]
+        for column in range(mark.column, len(line)):
+            if line[column] in "[{":
+                if depth > MAX_DEPTH:
+                    return mark.line + 1, column + 1
+                depth += 1
+            elif line[column] in "]}":
+                depth -= 1
+        return mark.line + 1, mark.column + 1
 
-def _as_written(event) -> str:
-    """A tag as the user typed it (``!!str``), not as PyYAML resolved it."""
-    mark = event.start_mark
-    written = re.match(r"!\S*", mark.buffer[mark.pointer :]) if mark.buffer else None
-    return written.group() if written else event.tag
+    def _as_written(self, event) -> str:
+        """A tag as the user typed it (``!!str``), not as the parser resolved it."""
+        mark = event.start_mark
+        written = re.match(r"!\S*", self._lines[mark.line][mark.column :]) if mark.line < len(self._lines) else None
+        return written.group() if written else event.tag
 
 
 def _compose(text: str, shown_as: str) -> tuple[Document | None, list[Problem]]:
-    loader = _StrictLoader(text)
+    composer = _Composer(text)
     try:
-        root = loader.get_single_node()
+        root = composer.single_document()
     except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" in str(error.problem) and composer.last_opened:
+            return None, [Problem(shown_as, *composer.too_deep_bracket(), f"嵌套层次过深（超过 {MAX_DEPTH} 层）")]
         return None, [_syntax_problem(error, shown_as)]
     except _TooDeep as too_deep:
         return None, [Problem(shown_as, too_deep.mark.line + 1, too_deep.mark.column + 1, f"嵌套层次过深（超过 {MAX_DEPTH} 层）")]
-    finally:
-        loader.dispose()
-    problems = [Problem(shown_as, mark.line + 1, mark.column + 1, message) for mark, message in loader.problems]
+    problems = [Problem(shown_as, mark.line + 1, mark.column + 1, message) for mark, message in composer.problems]
     if root is None:
         return None, problems + [Problem(shown_as, 1, 1, "文件是空的")]
     document = Document(shown_as, None)
@@ -295,6 +330,7 @@ _SYNTAX_MESSAGES = [
     ("could not find expected ':'", "找不到键后面的冒号：键和值之间要用半角冒号加空格“: ”", False),
     ("cannot start any token", "这里有 YAML 不允许的字符（常见为制表符 Tab 或 @、` 开头的值）：请改用空格，或给值加引号", False),
     ("expected <block end>", "缩进没有对齐：同一层的键必须从同一列开始", False),
+    ("while parsing a block mapping did not find expected key", "缩进没有对齐：同一层的键必须从同一列开始", False),
     ("expected a single document", "一个文件只能有一条记录（发现了多个用 --- 分隔的部分）", False),
     ("found unexpected end of stream", "引号或括号没有闭合", False),
     ("did not find expected key", "缩进没有对齐，或列表项“- ”与键混在同一层", False),
