@@ -56,7 +56,7 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
                                   casebook.vocabularies)
         print(build_index(casebook.cases, release / INDEX, terms, previous / INDEX if previous else None))
         plugin.casebook = casebook
-        plugin.related = related_cases(release / INDEX, casebook)
+        plugin.related = related_cases(release / INDEX)
         _show_mkdocs_warnings()
         mkdocs_build(config)
     except MkDocsException as error:
