@@ -104,9 +104,14 @@ def _same_terms(previous: Path, terms: SearchTerms) -> bool:
     return path.is_file() and path.read_text(encoding="utf-8") == terms.to_json() and whoosh_index.exists_in(str(previous))
 
 
+PARALLEL_FROM = 200
+"""From this many documents to (re)index, whoosh writes with two processes: one per core here."""
+
+
 def _write(ix, changes: IndexChanges, wanted: dict[str, tuple[Case, str]], terms: SearchTerms) -> None:
     segmenter = Segmenter(terms)
-    writer = ix.writer()
+    many = len(changes.added) + len(changes.updated) >= PARALLEL_FROM
+    writer = ix.writer(procs=2, multisegment=True) if many else ix.writer()
     try:
         for case_id in changes.deleted + changes.updated:
             writer.delete_by_term("id", case_id)
