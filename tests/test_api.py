@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
+from support import serve_app
 
 from casebook.api import create_app
 from casebook.build import build_site
@@ -100,22 +100,15 @@ def slow_service(out, monkeypatch):
     """A real server whose searches take a second each, with one search at a time and a 0.5 s limit."""
     original = FulltextIndex.search
     monkeypatch.setattr(FulltextIndex, "search", lambda self, *a, **k: (time.sleep(1), original(self, *a, **k))[1])
-    server = uvicorn.Server(uvicorn.Config(create_app(out, max_concurrent=1, time_limit=0.5),
-                                           host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    server.should_exit = True
-    thread.join()
+    with serve_app(create_app(out, max_concurrent=1, time_limit=0.5)) as url:
+        yield url
 
 
 def test_searches_beyond_the_bound_are_refused_not_queued(slow_service):
     answers = []
 
     def ask():
-        answers.append(httpx.get(f"{slow_service}/api/search", params={"q": "质量"}, timeout=10))
+        answers.append(httpx.get(f"{slow_service}api/search", params={"q": "质量"}, timeout=10))
 
     threads = [threading.Thread(target=ask) for _ in range(4)]
     started = time.monotonic()

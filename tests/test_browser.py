@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, sync_playwright
+from support import launch_chromium, serve_app, serve_folder
 
 from casebook.api import create_app
 from casebook.headers import SNIPPET
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent.parent / "build" / "screenshots"
-# Without these, Chromium phones home at start-up; the site itself must not.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def security_headers(site: Path) -> list[tuple[str, str]]:
@@ -32,37 +24,19 @@ def security_headers(site: Path) -> list[tuple[str, str]]:
     return re.findall(r'^add_header (\S+) "([^"]*)" always;$', snippet, re.M)
 
 
-class _HeaderHandler(SimpleHTTPRequestHandler):
-    headers_to_send: list[tuple[str, str]] = []
-
-    def end_headers(self):
-        for name, value in self.headers_to_send:
-            self.send_header(name, value)
-        super().end_headers()
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(sample_site):
     """The sample site served with its security headers: a policy violation is a console error."""
     headers = security_headers(sample_site)
     assert [name for name, _ in headers] == ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"]
-    handler = functools.partial(type("Handler", (_HeaderHandler,), {"headers_to_send": headers}),
-                                directory=str(sample_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(sample_site, headers) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make test`, which installs it"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
@@ -138,14 +112,8 @@ def test_static_search_from_the_header_box(page, base_url, query, expected):
 @pytest.fixture(scope="module")
 def service_url(sample_site):
     """The search service over the same build: the site plus /api/search."""
-    server = uvicorn.Server(uvicorn.Config(create_app(sample_site.parent), host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/"
-    server.should_exit = True
-    thread.join()
+    with serve_app(create_app(sample_site.parent)) as url:
+        yield url
 
 
 def test_with_the_service_the_same_box_shows_facets_and_highlights(page, service_url):

@@ -6,24 +6,19 @@ unit field its first 20 characters). Every payload calls ``alert`` if it ever ru
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import sync_playwright
+from support import launch_chromium, serve_folder
 
 from casebook.build import build_site
 
 ROOT = Path(__file__).parent.parent
 VOCABULARIES = ROOT / "tests" / "fixtures" / "casebook" / "vocabularies"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -135,36 +130,27 @@ def test_hostile_text_never_runs_and_stays_visible_as_text(hostile_site):
     assert len(PAYLOADS) >= 30
     pages = sorted(p.relative_to(hostile_site).parent.as_posix() for p in hostile_site.rglob("index.html"))
     listed = [n for n in range(1, len(PAYLOADS) + 1) if n % REVOKED_EVERY]
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(hostile_site))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     dialogs, dangerous, loaded, shown_as_text, searched, shown_in_results = [], [], 0, 0, 0, []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append((page.url, dialog.message)), dialog.dismiss()))
-            for address in pages:
-                page.goto(base + ("" if address == "." else address + "/"), wait_until="load")
-                page.wait_for_timeout(50)  # time for a delayed handler such as ontoggle to fire
-                loaded += 1
-                dangerous += [(address, item) for item in page.evaluate(DANGEROUS_DOM)]
-            for number in listed:
-                page.goto(f"{base}cases/SC-2021-{number:03d}/", wait_until="load")
-                expected = one_line(PAYLOADS[number - 1])
-                if expected in page.inner_text("article") and expected in page.title():
-                    shown_as_text += 1
-            page.goto(base + "search/?q=示例", wait_until="networkidle")  # every hostile title has 示例
-            page.locator(".cb-hit").first.wait_for()
-            searched = page.locator(".cb-hit").count()
-            shown_in_results = [one_line(p) in page.inner_text("#cb-results") for p in PAYLOADS]
-            dangerous += [("search", item) for item in page.evaluate(DANGEROUS_DOM)]
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(hostile_site) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append((page.url, dialog.message)), dialog.dismiss()))
+        for address in pages:
+            page.goto(base + ("" if address == "." else address + "/"), wait_until="load")
+            page.wait_for_timeout(50)  # time for a delayed handler such as ontoggle to fire
+            loaded += 1
+            dangerous += [(address, item) for item in page.evaluate(DANGEROUS_DOM)]
+        for number in listed:
+            page.goto(f"{base}cases/SC-2021-{number:03d}/", wait_until="load")
+            expected = one_line(PAYLOADS[number - 1])
+            if expected in page.inner_text("article") and expected in page.title():
+                shown_as_text += 1
+        page.goto(base + "search/?q=示例", wait_until="networkidle")  # every hostile title has 示例
+        page.locator(".cb-hit").first.wait_for()
+        searched = page.locator(".cb-hit").count()
+        shown_in_results = [one_line(p) in page.inner_text("#cb-results") for p in PAYLOADS]
+        dangerous += [("search", item) for item in page.evaluate(DANGEROUS_DOM)]
+        browser.close()
     # every case page; home, about, search, all cases; an index and a value page for each dimension
     assert loaded == len(pages) == len(PAYLOADS) + 4 + 5 * 2
     assert dialogs == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import filecmp
-import functools
 import shutil
 import signal
 import subprocess
@@ -11,10 +10,10 @@ import sys
 import threading
 import time
 import urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from support import serve_folder
 
 import casebook.render
 from casebook.build import build_site, rollback
@@ -46,23 +45,20 @@ class Reader:
     PAGES = ["", "cases/SC-2022-001/", "cases/", "methods/spc/"]
 
     def __init__(self, site: Path):
-        handler = functools.partial(_QuietHandler, directory=str(site))
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self._serving = serve_folder(site)
         self.seen: list[tuple[str, int, bool]] = []
         self._stop = threading.Event()
 
     def __enter__(self) -> Reader:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = self._serving.__enter__()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
         return self
 
-    def __exit__(self, *_) -> None:
+    def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self.server.shutdown()
-        self.server.server_close()
+        self._serving.__exit__(*exc)
 
     def _read(self) -> None:
         while not self._stop.is_set():
@@ -76,11 +72,6 @@ class Reader:
 
     def errors(self) -> list[tuple[str, int, bool]]:
         return [seen for seen in self.seen if seen[1] != 200 or not seen[2]]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
-        pass
 
 
 def test_an_exception_while_rendering_keeps_the_old_site_serving(tmp_path, changed_cases, monkeypatch):

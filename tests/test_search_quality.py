@@ -6,21 +6,16 @@ unspaced phrases, enterprise names, synonyms, method + indicator pairs, mixed Ch
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
 import yaml
 from playwright.sync_api import sync_playwright
+from support import launch_chromium, serve_folder
 
 from casebook.fulltext import FulltextIndex
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_text(encoding="utf-8"))
 THRESHOLD = 0.95
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def quality(ranked: dict[str, list[str]]) -> tuple[float, float, list[str]]:
@@ -54,24 +49,16 @@ def test_server_search_quality(sample_site, report):
 
 
 def test_static_search_quality(sample_site, report):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(sample_site))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/", wait_until="networkidle")
-            ranked = page.evaluate("""async (queries) => {
-                const ranked = {};
-                for (const q of queries) ranked[q] = (await window.casebookSearch.search(q, 1)).hits.map(h => h.id);
-                return ranked;
-            }""", [item["query"] for item in QUERIES])
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(sample_site) as url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.goto(url + "search/", wait_until="networkidle")
+        ranked = page.evaluate("""async (queries) => {
+            const ranked = {};
+            for (const q of queries) ranked[q] = (await window.casebookSearch.search(q, 1)).hits.map(h => h.id);
+            return ranked;
+        }""", [item["query"] for item in QUERIES])
+        browser.close()
     recall, mrr, misses = quality(ranked)
     report.append(f"检索质量（静态检索，{len(QUERIES)} 个查询）：recall@10 = {recall:.3f}，MRR = {mrr:.3f}")
     assert recall >= THRESHOLD, "\n".join(misses)
