@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -121,3 +124,20 @@ def test_searches_beyond_the_bound_are_refused_not_queued(slow_service):
     codes = sorted(answer.json()["error"]["code"] for answer in answers)
     assert codes == ["busy", "busy", "busy", "timeout"]
     assert {answer.status_code for answer in answers} == {503}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "casebook", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_the_search_command_for_maintainers(out):
+    text = run_cli("search", "统计过程控制", "--build", str(out))
+    assert text.returncode == 0 and "SC-2022-001" in text.stdout and "SC-2021-001" in text.stdout
+    data = json.loads(run_cli("search", "SPC", "--json", "--filter", "year=2022", "--build", str(out)).stdout)
+    assert [hit["id"] for hit in data["hits"]] == ["SC-2022-001"] and data["total"] == 1
+    limited = json.loads(run_cli("search", "SPC", "--json", "--limit", "1", "--build", str(out)).stdout)
+    assert len(limited["hits"]) == 1 and limited["total"] == 2
+    wrong = run_cli("search", "SPC", "--filter", "colour=红", "--build", str(out))
+    assert wrong.returncode == 2 and "无法识别的筛选条件：colour" in wrong.stderr and "Traceback" not in wrong.stderr
+    missing = run_cli("search", "SPC", "--build", str(out.parent / "nowhere"))
+    assert missing.returncode == 1 and "没有检索索引" in missing.stderr and "Traceback" not in missing.stderr
