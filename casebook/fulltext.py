@@ -24,21 +24,21 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Query, Term
 
+from .documents import HEADLINE_FIELDS, case_texts
 from .model import PARTS, Case
 from .plan import case_url, is_listed
 from .query import QueryPlan, Unit, plan_query
-from .documents import HEADLINE_FIELDS, case_texts
 from .searchterms import SearchTerms
-from .tokens import Segmenter, bigrams, normalise
+from .snippets import Snippet, snippets
+from .tokens import Segmenter, bigrams
 
 INDEX_VERSION = "2"
 TERMS_FILE = "terms.json"
 KEY_TERMS = 12
 
 # Word fields and how much a match in each counts.
-WORD_FIELDS = {"title": 4.0, "enterprise": 3.0, "labels": 3.0, "highlights": 2.0, "metrics": 1.5,
-               **{part: (2.0 if part == "summary" else 1.0) for part, _ in PARTS if part != "summary"},
-               "summary": 2.0}
+WORD_FIELDS = {"title": 4.0, "enterprise": 3.0, "labels": 3.0, "highlights": 2.0, "summary": 2.0, "metrics": 1.5,
+               **{part: 1.0 for part, _ in PARTS if part != "summary"}}
 PAIR_FIELDS = {"title": 4.0, "enterprise": 3.0, "body": 1.0}
 FACETS = {"method": "methods", "industry": "industries", "direction": "directions",
           "city": "city", "year": "year", "status": "status"}
@@ -87,7 +87,8 @@ def build_index(cases: list[Case], folder: Path, terms: SearchTerms, previous: P
         folder.mkdir(parents=True)
         ix = whoosh_index.create_in(str(folder), _schema())
     (folder / TERMS_FILE).write_text(terms.to_json(), encoding="utf-8")
-    wanted = {case.id: (case, _digest(case, terms)) for case in cases if is_listed(case)}
+    version = hashlib.sha256(f"{INDEX_VERSION}\n{terms.to_json()}".encode("utf-8")).hexdigest()
+    wanted = {case.id: (case, _digest(case, version)) for case in cases if is_listed(case)}
     with ix.searcher() as searcher:
         existing = {stored["id"]: stored["digest"] for stored in searcher.all_stored_fields()}
     changes = IndexChanges(deleted=sorted(set(existing) - set(wanted)))
@@ -124,9 +125,9 @@ def _write(ix, changes: IndexChanges, wanted: dict[str, tuple[Case, str]], terms
     writer.commit()
 
 
-def _digest(case: Case, terms: SearchTerms) -> str:
-    content = f"{INDEX_VERSION}\n{terms.to_json()}\n{case.model_dump_json()}"
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+def _digest(case: Case, version: str) -> str:
+    """Changes when the case, the search vocabulary or the way documents are made changes."""
+    return hashlib.sha256(f"{version}\n{case.model_dump_json()}".encode("utf-8")).hexdigest()
 
 
 def _document(case: Case, digest: str, segmenter: Segmenter) -> dict:
@@ -158,12 +159,6 @@ def _key_terms(words: dict[str, list[str]]) -> list[str]:
 
 class IndexMissing(Exception):
     """No built index where one was expected."""
-
-
-@dataclass(frozen=True)
-class Snippet:
-    text: str
-    highlights: list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -254,7 +249,8 @@ class FulltextIndex:
 
     def _hit(self, hit, plan: QueryPlan) -> Hit:
         stored = hit.fields()
-        return Hit(stored["id"], stored["title"], stored["url"], round(hit.score, 3), _snippets(stored["plain"], plan))
+        passages = snippets(stored["plain"], [unit.alternatives for unit in plan.units])
+        return Hit(stored["id"], stored["title"], stored["url"], round(hit.score, 3), passages)
 
     def contents(self) -> Iterator[str]:
         """Every stored value and every indexed term: all that the index would reveal to its holder."""
@@ -323,50 +319,3 @@ def _pairs_phrase(text: str) -> Query:
 def _facet_values(stored: dict) -> dict[str, list[str]]:
     return {name: stored[field_name].split(",") if field_name in ("methods", "industries", "directions")
             else [stored[field_name]] for name, field_name in FACETS.items()}
-
-
-SNIPPET_CONTEXT = 30
-MAX_SNIPPETS = 2
-
-
-def _snippets(plain: str, plan: QueryPlan) -> list[Snippet]:
-    """Up to two passages around the first places where the query's units are found."""
-    normalised, origin = _normalised_with_origin(plain)
-    found = []
-    for unit in plan.units:
-        spans = [(normalised.find(alt), len(alt)) for alt in unit.alternatives if alt in normalised]
-        if spans:
-            start, length = min(spans)
-            found.append((origin[start], origin[start + length - 1] + 1))
-    snippets: list[Snippet] = []
-    for start, end in sorted(found):
-        if snippets and start < snippets[-1].highlights[-1][1] + SNIPPET_CONTEXT:
-            continue
-        snippets.append(_snippet(plain, start, end, found))
-        if len(snippets) == MAX_SNIPPETS:
-            break
-    return snippets
-
-
-def _snippet(plain: str, start: int, end: int, found: list[tuple[int, int]]) -> Snippet:
-    left, right = max(0, start - SNIPPET_CONTEXT), min(len(plain), end + SNIPPET_CONTEXT)
-    text = plain[left:right].replace("\n", " ")
-    marks: list[tuple[int, int]] = []
-    for s, e in sorted(found):
-        if s >= left and e <= right:
-            if marks and s <= marks[-1][1]:  # touching or overlapping passages read as one
-                marks[-1] = (marks[-1][0], max(marks[-1][1], e - left))
-            else:
-                marks.append((s - left, e - left))
-    prefix = "…" if left else ""
-    return Snippet(prefix + text + ("…" if right < len(plain) else ""), [(s + len(prefix), e + len(prefix)) for s, e in marks])
-
-
-def _normalised_with_origin(text: str) -> tuple[str, list[int]]:
-    """The text normalised as queries are, with the offset in the original of every character."""
-    pieces, origin = [], []
-    for offset, character in enumerate(text):
-        folded = normalise(character)
-        pieces.append(folded)
-        origin += [offset] * len(folded)
-    return "".join(pieces), origin

@@ -9,6 +9,7 @@ import pytest
 
 from casebook.fulltext import FulltextIndex, build_index, related_cases
 from casebook.query import plan_query
+from casebook.snippets import snippets
 from casebook.records import load_casebook
 from casebook.searchterms import SearchTerms, load_search_terms
 from casebook.tokens import Segmenter, bigrams, normalise
@@ -160,3 +161,12 @@ def test_related_cases_share_methods_industries_and_key_terms(tmp_path, terms):
     assert "SC-2022-003" not in related["SC-2022-001"]  # it shares neither method nor industry
     # a method nobody else uses: related by industry (and text), not left without any
     assert related["SC-2022-003"] == ["SC-2022-002"]
+
+
+def test_snippets_mark_what_was_found_in_the_original_text():
+    plain = "公司概况。" * 10 + "导入６σ方法后，一次合格率由 90% 提升到 98%。" + "其他内容。" * 20 + "质量成本下降。"
+    [first, second] = snippets(plain, [("六西格玛", "6σ"), ("一次",), ("合格率",), ("质量成本",)])
+    assert [first.text[s:e] for s, e in first.highlights] == ["６σ", "一次合格率"]  # full-width kept, touching merged
+    assert first.text.startswith("…") and first.text.endswith("…")
+    assert [second.text[s:e] for s, e in second.highlights] == ["质量成本"]
+    assert snippets(plain, [("不存在",)]) == []
