@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import logging
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -37,38 +36,31 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     """Related cases by case id, from the search index that ``casebook build`` builds first."""
 
     def __init__(self) -> None:
-        self.descriptions: dict[str, str | None] = {}
+        self.generated: dict[str, str | None] = {}
         """Every generated page by its source path, with its own description if it has one."""
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # jieba (used by the theme's search) reports its dictionary loading at DEBUG on stderr.
-        logging.getLogger("jieba").setLevel(logging.WARNING)
-        return config
-
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        casebook = self.casebook or self._load(Path(config.config_file_path).parent / self.config.cases)
-        self.descriptions = {}
-        for page in render_pages(plan_pages(casebook, self.related)):
+        self.casebook = self.casebook or self._load(_beside_config(config, self.config.cases))
+        self.generated = {}
+        for page in render_pages(plan_pages(self.casebook, self.related)):
             # Generated pages never warn for being left out of the nav: most of them are meant to be.
             files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
-            self.descriptions[page.uri] = page.description
+            self.generated[page.uri] = page.description
         return files
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        casebook = self.casebook or self._load(Path(config.config_file_path).parent / self.config.cases)
-        terms = load_search_terms(Path(config.config_file_path).parent / self.config.search_vocabulary,
-                                  casebook.vocabularies)
-        write_static_index(casebook.cases, terms, Path(config.site_dir) / STATIC_FOLDER)
-
     def on_page_markdown(self, markdown: str, page: Page, **_) -> str:
-        description = self.descriptions.get(page.file.src_uri)
+        description = self.generated.get(page.file.src_uri)
         if description:
             # The theme prints the description into an attribute without escaping it.
             page.meta["description"] = html.escape(description)
         return markdown
 
     def on_page_content(self, content: str, page: Page, **_) -> str:
-        return sanitised_page(content) if page.file.src_uri in self.descriptions else content
+        return sanitised_page(content) if page.file.src_uri in self.generated else content
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        terms = load_search_terms(_beside_config(config, self.config.search_vocabulary), self.casebook.vocabularies)
+        write_static_index(self.casebook.cases, terms, Path(config.site_dir) / STATIC_FOLDER)
 
     @staticmethod
     def _load(folder: Path) -> Casebook:
@@ -76,3 +68,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return load_casebook(folder)
         except ProblemsFound as found:
             raise PluginError("案例记录有问题：\n" + found.report()) from None
+
+
+def _beside_config(config: MkDocsConfig, relative: str) -> Path:
+    return Path(config.config_file_path).parent / relative
