@@ -14,6 +14,7 @@ from .headers import write_nginx_snippet
 from .publish import Output
 from .records import Casebook, load_casebook
 from .searchterms import load_search_terms
+from .stopwatch import Stopwatch
 from .verify import verify_release
 
 
@@ -24,15 +25,17 @@ class BuildFailed(Exception):
     """The site could not be built; the published site is untouched."""
 
 
-def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml")) -> Path:
+def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), stopwatch: Stopwatch | None = None) -> Path:
     """Build into a new release under ``out`` and publish it; returns the live ``OUT/site``."""
-    casebook = load_casebook(cases)
+    stopwatch = stopwatch or Stopwatch()
+    with stopwatch.stage("检查记录"):
+        casebook = load_casebook(cases)
     output = Output(out)
     with output.locked():
         release = output.new_release()
         previous = output.active_release()
         try:
-            _build_release(casebook, release, config_file, previous)
+            _build_release(casebook, release, config_file, previous, stopwatch)
         except BaseException:
             output.discard(release)
             raise
@@ -47,22 +50,29 @@ def rollback(out: Path) -> Path:
         return output.rollback()
 
 
-def _build_release(casebook: Casebook, release: Path, config_file: Path, previous: Path | None) -> None:
+def _build_release(casebook: Casebook, release: Path, config_file: Path, previous: Path | None,
+                   stopwatch: Stopwatch) -> None:
     site = release / "site"
     try:
         config = load_config(str(config_file), site_dir=str(site), strict=True)
         plugin = config.plugins["casebook"]
         terms = load_search_terms(Path(config.config_file_path).parent / plugin.config.search_vocabulary,
                                   casebook.vocabularies)
-        print(build_index(casebook.cases, release / INDEX, terms, previous / INDEX if previous else None))
-        plugin.casebook = casebook
-        plugin.related = related_cases(release / INDEX)
+        with stopwatch.stage("检索索引"):
+            print(build_index(casebook.cases, release / INDEX, terms, previous / INDEX if previous else None))
+        with stopwatch.stage("相关案例"):
+            plugin.related = related_cases(release / INDEX)
+        plugin.casebook, plugin.stopwatch = casebook, stopwatch
         _show_mkdocs_warnings()
-        mkdocs_build(config)
+        with stopwatch.stage("MkDocs 生成"):
+            mkdocs_build(config)
+        # The plugin's own stages ran inside MkDocs' build; count them once.
+        stopwatch.stages["MkDocs 生成"] -= stopwatch.stages["页面规划和渲染"] + stopwatch.stages["静态检索索引"]
     except MkDocsException as error:
         raise BuildFailed(f"网站生成失败，已发布的网站保持不变：{error}") from None
-    write_nginx_snippet(release, plugin.config.frame_ancestors)
-    problems = verify_release(release, casebook)
+    with stopwatch.stage("发布前检查"):
+        write_nginx_snippet(release, plugin.config.frame_ancestors)
+        problems = verify_release(release, casebook)
     if problems:
         raise BuildFailed("网站生成后检查未通过，已发布的网站保持不变：\n" + "\n".join(problems))
 

@@ -91,8 +91,11 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build_site
+    from .stopwatch import Stopwatch
 
-    site = build_site(args.cases, args.out)
+    stopwatch = Stopwatch()
+    site = build_site(args.cases, args.out, stopwatch=stopwatch)
+    print(stopwatch)
     print(f"网站已生成：{site}")
     return 0
 

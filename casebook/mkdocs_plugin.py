@@ -20,6 +20,7 @@ from .render import render_pages, sanitised_page
 from .searchterms import load_search_terms
 from .static_search import FOLDER as STATIC_FOLDER
 from .static_search import write_static_index
+from .stopwatch import Stopwatch
 
 
 class CasebookConfig(Config):
@@ -34,6 +35,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     """Set by ``casebook build``, which has loaded the records already; otherwise loaded here."""
     related: dict[str, list[str]] | None = None
     """Related cases by case id, from the search index that ``casebook build`` builds first."""
+    stopwatch: Stopwatch | None = None
+    """Where ``casebook build`` wants the plugin's stages timed."""
 
     def __init__(self) -> None:
         self.generated: dict[str, str | None] = {}
@@ -41,11 +44,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.casebook = self.casebook or self._load(_beside_config(config, self.config.cases))
+        self.stopwatch = self.stopwatch or Stopwatch()
         self.generated = {}
-        for page in render_pages(plan_pages(self.casebook, self.related)):
-            # Generated pages never warn for being left out of the nav: most of them are meant to be.
-            files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
-            self.generated[page.uri] = page.description
+        with self.stopwatch.stage("页面规划和渲染"):
+            for page in render_pages(plan_pages(self.casebook, self.related)):
+                # Generated pages never warn for being left out of the nav: most of them are meant to be.
+                files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+                self.generated[page.uri] = page.description
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, **_) -> str:
@@ -59,8 +64,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return sanitised_page(content) if page.file.src_uri in self.generated else content
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        terms = load_search_terms(_beside_config(config, self.config.search_vocabulary), self.casebook.vocabularies)
-        write_static_index(self.casebook.cases, terms, Path(config.site_dir) / STATIC_FOLDER)
+        with self.stopwatch.stage("静态检索索引"):
+            terms = load_search_terms(_beside_config(config, self.config.search_vocabulary), self.casebook.vocabularies)
+            write_static_index(self.casebook.cases, terms, Path(config.site_dir) / STATIC_FOLDER)
 
     @staticmethod
     def _load(folder: Path) -> Casebook:
