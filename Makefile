@@ -6,7 +6,7 @@ PORT ?= 8000
 # Root installs system packages directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve preview build check test chromium clean
+.PHONY: serve preview build check test bench chromium clean
 
 serve: $(VENV)/.run-installed
 	$(BIN)/casebook check
@@ -25,6 +25,11 @@ check: $(VENV)/.run-installed
 
 test: $(VENV)/.test-installed chromium
 	$(BIN)/python -m pytest
+
+# Build and search benchmarks at 100, 1,000 and 10,000 synthetic cases (takes a while).
+bench: $(VENV)/.test-installed chromium
+	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_search.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
