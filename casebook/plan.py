@@ -7,11 +7,13 @@ is served at ``/cases/SC-2021-001/``), so links between them are checked by MkDo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from .model import Case
 from .records import Casebook
 from .vocabulary import DIMENSIONS
+from .workdays import publicity_period
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Facet:
 
 
 ALL_CASES = "cases/index.md"
+PUBLICITY = "publicity.md"
 
 
 def case_uri(case: Case) -> str:
@@ -69,6 +72,7 @@ def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None) 
     pages = [
         _home_page(listed, facets),
         Page(ALL_CASES, "all_cases.md.j2", "全部案例", {"cases": listed}),
+        Page(PUBLICITY, "publicity.md.j2", "公示", {"batches": publicity_batches(listed)}),
     ]
     by_id = {case.id: case for case in listed}
     related = related or {}
@@ -102,6 +106,16 @@ def _labels(case: Case, field_name: str) -> list[str]:
     return [case.enterprise.city] if field_name == "cities" else list(getattr(case, field_name))
 
 
+def publicity_batches(listed: list[Case]) -> list[tuple[tuple[date, date], list[Case]]]:
+    """Cases in publicity (第十条), grouped by their period, the latest first."""
+    batches: dict[tuple[date, date], list[Case]] = {}
+    for case in listed:
+        publicity = case.recognition.publicity
+        if case.recognition.status == "公示中":
+            batches.setdefault(publicity_period(publicity.start, publicity.end), []).append(case)
+    return sorted(batches.items(), key=lambda batch: batch[0], reverse=True)
+
+
 def _home_page(listed: list[Case], facets: list[Facet]) -> Page:
     recognised = [c for c in listed if c.recognition.status == "已认定"]
     latest_year = max((c.year for c in recognised), default=None)
@@ -111,7 +125,7 @@ def _home_page(listed: list[Case], facets: list[Facet]) -> Page:
         "facet": {f.field: f for f in facets},
         "latest_year": latest_year,
         "latest": [c for c in recognised if c.year == latest_year],
-        "in_publicity": [c for c in listed if c.recognition.status == "公示中"],
+        "publicity": publicity_batches(listed),
     })
 
 
@@ -122,4 +136,7 @@ def _case_page(case: Case, facets: list[Facet], related: list[Case]) -> Page:
     for facet in facets:
         labels = [f"{case.year} 年"] if facet.field == "year" else _labels(case, facet.field)
         facts.append((facet.name, [facet.value_of(label) for label in labels]))
-    return Page(case_uri(case), "case.md.j2", case.title, {"case": case, "facts": facts, "related": related})
+    publicity = case.recognition.publicity
+    period = publicity_period(publicity.start, publicity.end) if case.recognition.status == "公示中" else None
+    return Page(case_uri(case), "case.md.j2", case.title,
+                {"case": case, "facts": facts, "related": related, "publicity_period": period})

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from .model import Case, CaseFile, field_names
 from .problems import Problem, ProblemsFound, display_path, schema_problems
 from .vocabulary import Vocabularies, load_vocabularies
+from .workdays import PUBLICITY_WORKING_DAYS, CalendarMissing, publicity_end
 from .yamlsource import Document, read_yaml
 
 VOCABULARY_FOLDER = "vocabularies"
@@ -75,6 +76,7 @@ def _check_record(path: Path, folder: Path, vocabularies: Vocabularies) -> tuple
     problems = [document.problem(where, message) for where, message in record.inconsistencies()]
     problems += _placement_problems(record, path, folder, document)
     problems += _industry_year_problems(record, vocabularies, document)
+    problems += _publicity_problems(record, document)
     return (None if problems else record.public()), problems
 
 
@@ -85,6 +87,22 @@ def _placement_problems(record: CaseFile, path: Path, folder: Path, document: Do
     if path.parent.parent != folder or path.parent.name != str(record.year):
         problems.append(document.problem(("year",), f"记录应放在 cases/{record.year}/ 目录下"))
     return problems
+
+
+def _publicity_problems(record: CaseFile, document: Document) -> list[Problem]:
+    """第十条: a publicity period lasts 10 working days; an end recorded is checked when the calendar allows."""
+    publicity = record.recognition.publicity
+    if publicity is None:
+        return []
+    try:
+        end = publicity_end(publicity.start)
+    except CalendarMissing as missing:
+        return [] if publicity.end else [document.problem(("recognition", "publicity", "start"), str(missing))]
+    if publicity.end and publicity.end != end:
+        return [document.problem(("recognition", "publicity", "end"),
+                                 f"公示期为 {PUBLICITY_WORKING_DAYS} 个工作日：从 {publicity.start} 开始应到 {end} 结束"
+                                 "（已跳过周末和法定节假日，计入调休上班日）")]
+    return []
 
 
 def _industry_year_problems(record: CaseFile, vocabularies: Vocabularies, document: Document) -> list[Problem]:

@@ -28,6 +28,10 @@ from pathlib import Path
 from random import Random
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the project's own package, also with a Python that has not installed it
+
+from casebook import workdays  # noqa: E402
+from casebook.vocabulary import load_vocabularies  # noqa: E402
 DEFAULT_VOCABULARIES = ROOT / "cases" / "vocabularies"
 MARKER = "# 合成数据：由 scripts/synth_cases.py 生成，仅用于性能和检索测试。"
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -715,11 +719,6 @@ HIGHLIGHTS = [
 
 def load_terms(folder: Path):
     """The project's own vocabulary loader, so that from/until mean exactly what ``check`` means."""
-    try:
-        from casebook.vocabulary import load_vocabularies
-    except ImportError:  # run with a Python that has not installed the package
-        sys.path.insert(0, str(ROOT))
-        from casebook.vocabulary import load_vocabularies
     vocabularies, problems = load_vocabularies(folder)
     if vocabularies is None:
         raise SystemExit("词表有问题：\n" + "\n".join(map(str, problems)))
@@ -867,6 +866,19 @@ def monday_on_or_before(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def publicity_end(start: date) -> date:
+    """10 working days (第十条); where the holiday calendar has no data yet, Monday to Friday."""
+    try:
+        return workdays.publicity_end(start)
+    except workdays.CalendarMissing:
+        day, counted = start, 0
+        while True:
+            counted += day.weekday() < 5
+            if counted == workdays.PUBLICITY_WORKING_DAYS:
+                return day
+            day += timedelta(days=1)
+
+
 def weekday_on_or_after(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -898,7 +910,7 @@ class Generator:
         windows = [(date(year, 6, 1), date(year, 7, 20)), (date(year, 10, 12), date(year, 11, 23))]
         for lo, hi in windows[2 - rng.randint(1, 2):]:
             start = monday_on_or_before(between(rng, lo, hi))
-            end = start + timedelta(days=11)  # Friday of the following week: 10 working days
+            end = publicity_end(start)
             recognized = weekday_on_or_after(end + timedelta(days=rng.randint(10, 24)))
             batches.append(dict(start=start, end=end, recognized=recognized,
                                 number=f"川经信质量〔{year}〕示例{rng.randint(1, 199):03d}号"))
@@ -1229,7 +1241,7 @@ class Generator:
         recommended = f"{city}经济和信息化局"
         if status == "公示中":
             start = monday_on_or_before(between(rng, date(year, 12, 1), date(year, 12, 10)))
-            rec = {"status": status, "publicity": {"start": start.isoformat(), "end": (start + timedelta(days=11)).isoformat()},
+            rec = {"status": status, "publicity": {"start": start.isoformat(), "end": publicity_end(start).isoformat()},
                    "recommended_by": recommended}
             updated = start + timedelta(days=rng.randint(0, 4))
             return rec, {"updated": updated, "verified": updated if rng.random() < 0.6 else None}

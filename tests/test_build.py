@@ -124,3 +124,13 @@ def test_a_broken_link_fails_the_build_and_keeps_the_published_site(tmp_path):
         build_site(fixture, out, project / "mkdocs.yml")
     assert (live / "index.html").read_text(encoding="utf-8") == published
     assert len(list((out / "releases").iterdir())) == 1  # the failed release was removed
+
+
+def test_the_publicity_page_lists_the_cases_in_publicity_with_their_period(sample_site, casebook):
+    html = page(sample_site, "publicity/")
+    in_publicity = [case for case in casebook.cases if case.recognition.status == "公示中"]
+    assert len(in_publicity) == 2
+    for case in in_publicity:
+        assert f'href="../cases/{case.id}/"' in html
+    assert "公示期 2026-11-16 至 2026-11-27" in html
+    assert "公示期为 2026-11-16 至 2026-11-27" in page(sample_site, f"cases/{in_publicity[0].id}/")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,8 @@ def summary(value):
         return {key: summary(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [summary(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
@@ -70,7 +73,7 @@ def test_plan_leaves_out_empty_values_and_revoked_cases(pages):
 
 
 @pytest.mark.parametrize("uri", [
-    "index.md", "cases/index.md", "cases/SC-2021-001.md", "cases/SC-2021-002.md", "cases/SC-2022-001.md",
+    "index.md", "cases/index.md", "publicity.md", "cases/SC-2021-001.md", "cases/SC-2021-002.md", "cases/SC-2022-001.md",
     "methods/index.md", "methods/six-sigma.md", "industries/equipment.md", "years/index.md", "years/2022.md",
 ])
 def test_rendered_page_matches_golden(pages, uri):
