@@ -13,6 +13,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .opendata import data_files
 from .plan import plan_pages
 from .problems import ProblemsFound
 from .records import Casebook, load_casebook
@@ -51,6 +52,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 # Generated pages never warn for being left out of the nav: most of them are meant to be.
                 files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
                 self.generated[page.uri] = page.description
+            for path, content in data_files(self.casebook.cases).items():
+                files.append(File.generated(config, path, content=content))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, **_) -> str:

@@ -50,6 +50,13 @@ class Facet:
 
 ALL_CASES = "cases/index.md"
 PUBLICITY = "publicity.md"
+CASES_JSON = "api/cases.json"
+CASES_SCHEMA = "api/cases.schema.json"
+
+
+def year_list_files(year: int) -> tuple[str, str]:
+    """The year's official list as CSV and JSON."""
+    return f"years/{year}.csv", f"years/{year}.json"
 
 
 def case_uri(case: Case) -> str:
@@ -66,6 +73,12 @@ def is_listed(case: Case) -> bool:
     return case.recognition.status != "已撤销"
 
 
+def recognised_in(cases: list[Case] | tuple[Case, ...], year: int) -> list[Case]:
+    """A year's official list (第十条: not those in publicity), in the order of notices, then ids."""
+    chosen = [c for c in cases if c.year == year and c.recognition.status == "已认定"]
+    return sorted(chosen, key=lambda c: (c.recognition.notice.number, c.id))
+
+
 def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None) -> list[Page]:
     listed = sorted((c for c in casebook.cases if is_listed(c)), key=lambda c: (-c.year, c.id))
     facets = browse_facets(casebook, listed)
@@ -80,8 +93,7 @@ def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None) 
               for case in casebook.cases]
     for facet in facets:
         pages.append(Page(facet.uri, "facet_index.md.j2", f"按{facet.name}浏览", {"facet": facet}))
-        pages += [Page(value.uri, "facet_value.md.j2", value.label, {"facet": facet, "value": value})
-                  for value in facet.values]
+        pages += [_value_page(facet, value) for value in facet.values]
     return pages
 
 
@@ -114,6 +126,21 @@ def publicity_batches(listed: list[Case]) -> list[tuple[tuple[date, date], list[
         if case.recognition.status == "公示中":
             batches.setdefault(publicity_period(publicity.start, publicity.end), []).append(case)
     return sorted(batches.items(), key=lambda batch: batch[0], reverse=True)
+
+
+def _value_page(facet: Facet, value: FacetValue) -> Page:
+    if facet.field != "year":
+        return Page(value.uri, "facet_value.md.j2", value.label, {"facet": facet, "value": value})
+    year = value.cases[0].year
+    official = recognised_in(value.cases, year)
+    notices = {}
+    for case in official:
+        notices.setdefault(case.recognition.notice, []).append(case)
+    return Page(value.uri, "year.md.j2", value.label, {
+        "facet": facet, "value": value, "year": year, "notices": list(notices.items()),
+        "in_publicity": [c for c in value.cases if c.recognition.status == "公示中"],
+        "downloads": year_list_files(year) if official else None,
+    })
 
 
 def _home_page(listed: list[Case], facets: list[Facet]) -> Page:

@@ -1,0 +1,53 @@
+"""Open data for the portal: the yearly lists as CSV and JSON, and every public case as JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from casebook.records import load_casebook
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def casebook():
+    return load_casebook(ROOT / "cases")
+
+
+def test_a_year_list_opens_as_csv_with_a_bom_for_excel(sample_site, casebook):
+    raw = (sample_site / "years" / "2022.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    expected = sorted(c.id for c in casebook.cases if c.year == 2022 and c.recognition.status == "已认定")
+    assert sorted(row["案例编号"] for row in rows) == expected
+    assert "SC-2022-004" not in expected  # revoked
+    assert [row["序号"] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    assert all(row["文号"] and row["网址"] == f"cases/{row['案例编号']}/" for row in rows)
+
+
+def test_no_list_holds_a_case_in_publicity(sample_site):
+    assert not (sample_site / "years" / "2026.csv").exists()  # both 2026 cases are in publicity
+    year = json.loads((sample_site / "years" / "2025.json").read_text(encoding="utf-8"))
+    assert {case["status"] for case in year["cases"]} == {"已认定"}
+
+
+def test_the_cases_json_validates_against_its_published_schema(sample_site, casebook):
+    data = json.loads((sample_site / "api" / "cases.json").read_text(encoding="utf-8"))
+    schema = json.loads((sample_site / "api" / "cases.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    listed = sorted(c.id for c in casebook.cases if c.recognition.status != "已撤销")
+    assert [case["id"] for case in data["cases"]] == listed
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"cases": [{"id": "SC-2021-001"}]}, schema)  # the schema really constrains
+
+
+def test_the_year_page_prints_the_list_as_the_notice_does(sample_site):
+    html = (sample_site / "years" / "2021" / "index.html").read_text(encoding="utf-8")
+    assert "四川省经济和信息化厅 川经信质量〔2021〕示例001号" in html
+    assert 'href="../2021.csv"' in html and 'href="../2021.json"' in html
