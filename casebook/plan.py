@@ -50,6 +50,8 @@ class Facet:
 
 ALL_CASES = "cases/index.md"
 PUBLICITY = "publicity.md"
+REVOCATIONS = "revocations.md"
+NATIONAL = "national.md"
 CASES_JSON = "api/cases.json"
 CASES_SCHEMA = "api/cases.schema.json"
 
@@ -86,6 +88,8 @@ def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None) 
         _home_page(listed, facets),
         Page(ALL_CASES, "all_cases.md.j2", "全部案例", {"cases": listed}),
         Page(PUBLICITY, "publicity.md.j2", "公示", {"batches": publicity_batches(listed)}),
+        Page(REVOCATIONS, "revocations.md.j2", "撤销公告", {"cases": revocations(casebook.cases)}),
+        Page(NATIONAL, "national.md.j2", "推荐全国质量标杆", {"outcomes": national_outcomes(listed)}),
     ]
     by_id = {case.id: case for case in listed}
     related = related or {}
@@ -126,6 +130,24 @@ def publicity_batches(listed: list[Case]) -> list[tuple[tuple[date, date], list[
         if case.recognition.status == "公示中":
             batches.setdefault(publicity_period(publicity.start, publicity.end), []).append(case)
     return sorted(batches.items(), key=lambda batch: batch[0], reverse=True)
+
+
+def revocations(cases: list[Case]) -> list[Case]:
+    """第十四条: every revoked case, the latest revocation first."""
+    revoked = [case for case in cases if not is_listed(case)]
+    return sorted(revoked, key=lambda c: (c.recognition.revocation.date, c.id), reverse=True)
+
+
+NATIONAL_OUTCOMES = ("已入选", "推荐中", "未入选")
+
+
+def national_outcomes(listed: list[Case]) -> list[tuple[str, list[Case]]]:
+    """第十三条: cases recommended to the national level, by outcome, the latest recommendation first."""
+    recommended = [case for case in listed if case.recognition.national]
+    by_outcome = [(outcome, sorted((c for c in recommended if c.recognition.national.outcome == outcome),
+                                   key=lambda c: (-c.recognition.national.year, c.id)))
+                  for outcome in NATIONAL_OUTCOMES]
+    return [(outcome, cases) for outcome, cases in by_outcome if cases]
 
 
 def _value_page(facet: Facet, value: FacetValue) -> Page:

@@ -76,7 +76,7 @@ def test_plan_leaves_out_empty_values_and_revoked_cases(pages):
 
 
 @pytest.mark.parametrize("uri", [
-    "index.md", "cases/index.md", "publicity.md", "years/2021.md", "cases/SC-2021-001.md", "cases/SC-2021-002.md", "cases/SC-2022-001.md",
+    "index.md", "cases/index.md", "publicity.md", "revocations.md", "national.md", "years/2021.md", "cases/SC-2021-001.md", "cases/SC-2021-002.md", "cases/SC-2022-001.md",
     "methods/index.md", "methods/six-sigma.md", "industries/equipment.md", "years/index.md", "years/2022.md",
 ])
 def test_rendered_page_matches_golden(pages, uri):
