@@ -13,11 +13,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .feeds import feed_files
 from .opendata import data_files
 from .plan import plan_pages
 from .problems import ProblemsFound
 from .records import Casebook, load_casebook
-from .render import render_pages, sanitised_page
+from .render import RenderedPage, render_pages, sanitised_page
 from .searchterms import load_search_terms
 from .static_search import FOLDER as STATIC_FOLDER
 from .static_search import write_static_index
@@ -40,8 +41,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     """Where ``casebook build`` wants the plugin's stages timed."""
 
     def __init__(self) -> None:
-        self.generated: dict[str, str | None] = {}
-        """Every generated page by its source path, with its own description if it has one."""
+        self.generated: dict[str, RenderedPage] = {}
+        """Every generated page by its source path."""
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.casebook = self.casebook or self._load(_beside_config(config, self.config.cases))
@@ -51,16 +52,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             for page in render_pages(plan_pages(self.casebook, self.related)):
                 # Generated pages never warn for being left out of the nav: most of them are meant to be.
                 files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
-                self.generated[page.uri] = page.description
-            for path, content in data_files(self.casebook.cases).items():
+                self.generated[page.uri] = page
+            generated_files = data_files(self.casebook.cases)
+            if config.site_url:  # feeds need absolute addresses
+                generated_files |= feed_files(self.casebook.cases, config.site_url)
+            for path, content in generated_files.items():
                 files.append(File.generated(config, path, content=content))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, **_) -> str:
-        description = self.generated.get(page.file.src_uri)
-        if description:
-            # The theme prints the description into an attribute without escaping it.
-            page.meta["description"] = html.escape(description)
+        generated = self.generated.get(page.file.src_uri)
+        if generated:
+            if generated.description:
+                # The theme prints the description into an attribute without escaping it.
+                page.meta["description"] = html.escape(generated.description)
+            page.meta["unlisted"] = not generated.planned.listed
+            page.meta["updated"] = generated.planned.updated
         return markdown
 
     def on_page_content(self, content: str, page: Page, **_) -> str:

@@ -22,6 +22,10 @@ class Page:
     template: str
     title: str
     context: dict[str, Any] = field(default_factory=dict)
+    listed: bool = True
+    """False for a page that must leave every list, the sitemap included (a revoked case)."""
+    updated: date | None = None
+    """When the page's content last changed, where the record says so."""
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,7 @@ def _home_page(listed: list[Case], facets: list[Facet]) -> Page:
 
 def _case_page(case: Case, facets: list[Facet], related: list[Case]) -> Page:
     if not is_listed(case):
-        return Page(case_uri(case), "revoked.md.j2", case.title, {"case": case})
+        return Page(case_uri(case), "revoked.md.j2", case.title, {"case": case}, listed=False)
     facts = []
     for facet in facets:
         labels = [f"{case.year} 年"] if facet.field == "year" else _labels(case, facet.field)
@@ -188,4 +192,4 @@ def _case_page(case: Case, facets: list[Facet], related: list[Case]) -> Page:
     publicity = case.recognition.publicity
     period = publicity_period(publicity.start, publicity.end) if case.recognition.status == "公示中" else None
     return Page(case_uri(case), "case.md.j2", case.title,
-                {"case": case, "facts": facts, "related": related, "publicity_period": period})
+                {"case": case, "facts": facts, "related": related, "publicity_period": period}, updated=case.updated)

@@ -123,6 +123,7 @@ class RenderedPage:
     markdown: str
     description: str | None = None
     """Plain text for the page's meta description, when the page has its own."""
+    planned: Page | None = None
 
 
 def page_environment() -> Environment:
@@ -160,4 +161,4 @@ def render_page(page: Page, environment: Environment) -> RenderedPage:
     markdown_source = template.render(page=page, link=link, **page.context)
     case = page.context.get("case")
     description = plain_text(narrative_html(case.summary), 150) if page.template == "case.md.j2" else None
-    return RenderedPage(page.uri, markdown_source, description)
+    return RenderedPage(page.uri, markdown_source, description, page)

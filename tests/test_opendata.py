@@ -1,12 +1,14 @@
-"""Open data for the portal: the yearly lists as CSV and JSON, and every public case as JSON."""
+"""Open data for the portal: yearly lists as CSV and JSON, every public case as JSON, feeds, sitemap."""
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from pathlib import Path
 
+import feedparser
 import jsonschema
 import pytest
 
@@ -51,3 +53,27 @@ def test_the_year_page_prints_the_list_as_the_notice_does(sample_site):
     html = (sample_site / "years" / "2021" / "index.html").read_text(encoding="utf-8")
     assert "四川省经济和信息化厅 川经信质量〔2021〕示例001号" in html
     assert 'href="../2021.csv"' in html and 'href="../2021.json"' in html
+
+
+@pytest.mark.parametrize("feed", ["feeds/atom.xml", "feeds/rss.xml"])
+def test_the_feeds_parse_cleanly_and_report_recognitions_publicity_and_revocations(sample_site, feed):
+    parsed = feedparser.parse((sample_site / feed).read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    titles = [entry.title for entry in parsed.entries]
+    assert any(title.startswith("认定：") for title in titles)
+    assert any(title.startswith("公示：2 项拟认定省质量标杆") for title in titles)
+    assert any(title.startswith("撤销：") for title in titles)
+    assert all(entry.link.startswith("https://") for entry in parsed.entries)
+    assert len({entry.id for entry in parsed.entries}) == len(parsed.entries)
+
+
+def test_the_home_page_links_the_feeds_and_the_data(sample_site):
+    html = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{target}"' in html for target in ("feeds/atom.xml", "feeds/rss.xml", "api/cases.json", "integration/"))
+
+
+def test_the_sitemap_lists_listed_pages_with_their_own_dates(sample_site, casebook):
+    sitemap = gzip.decompress((sample_site / "sitemap.xml.gz").read_bytes()).decode("utf-8")
+    for case in casebook.cases:
+        assert (f"/cases/{case.id}/</loc>" in sitemap) == (case.recognition.status != "已撤销")
+    assert "<lastmod>2024-03-18</lastmod>" in sitemap  # SC-2021-001's last update

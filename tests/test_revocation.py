@@ -50,9 +50,13 @@ def test_no_other_page_links_to_it_or_counts_it(site):
     assert "目前收录 <strong>22</strong> 条典型经验" in home  # 24 records, 2 of them now revoked
 
 
-def test_it_is_in_no_data_file(site):
-    data = [path for path in (site / "api").glob("*.json")] + list((site / "years").glob("*.*"))
-    assert data and [path.name for path in data if REVOKED in path.read_text(encoding="utf-8-sig")] == []
+def test_it_is_in_no_data_file_feed_or_sitemap(site):
+    data = [*(site / "api").glob("*.json"), *(site / "years").glob("*.*"), *(site / "feeds").glob("*.xml"),
+            site / "sitemap.xml"]
+    found = [path.name for path in data if REVOKED in path.read_text(encoding="utf-8-sig")]
+    assert len(data) > 10 and found == ["atom.xml", "rss.xml"]  # only as the news of its revocation
+    feed = (site / "feeds" / "atom.xml").read_text(encoding="utf-8")
+    assert feed.count(REVOKED) == 2 and f"#revoked/{REVOKED}" in feed and f"#recognised/{REVOKED}" not in feed
 
 
 def test_neither_search_index_finds_it(site):
