@@ -6,7 +6,7 @@ PORT ?= 8000
 # Root installs system packages directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve preview build check test bench chromium clean
+.PHONY: serve preview build check test check-site bench chromium clean
 
 serve: $(VENV)/.run-installed
 	$(BIN)/casebook check
@@ -25,6 +25,10 @@ check: $(VENV)/.run-installed
 
 test: $(VENV)/.test-installed chromium
 	$(BIN)/python -m pytest
+
+# Only the readers' quality gates: accessibility (axe-core), 200 % zoom, keyboard, clean page loads.
+check-site: $(VENV)/.test-installed chromium
+	$(BIN)/python -m pytest tests/test_site_quality.py
 
 # Build and search benchmarks at 100, 1,000 and 10,000 synthetic cases (takes a while).
 bench: $(VENV)/.test-installed chromium
