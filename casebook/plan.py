@@ -51,11 +51,15 @@ class Facet:
     def value_of(self, label: str) -> FacetValue | None:
         return next((value for value in self.values if value.label == label), None)
 
+    def counts(self) -> list[tuple[str, int]]:
+        return [(value.label, len(value.cases)) for value in self.values]
+
 
 ALL_CASES = "cases/index.md"
 PUBLICITY = "publicity.md"
 REVOCATIONS = "revocations.md"
 NATIONAL = "national.md"
+STATISTICS = "statistics.md"
 CASES_JSON = "api/cases.json"
 CASES_SCHEMA = "api/cases.schema.json"
 
@@ -94,6 +98,7 @@ def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None) 
         Page(PUBLICITY, "publicity.md.j2", "公示", {"batches": publicity_batches(listed)}),
         Page(REVOCATIONS, "revocations.md.j2", "撤销公告", {"cases": revocations(casebook.cases)}),
         Page(NATIONAL, "national.md.j2", "推荐全国质量标杆", {"outcomes": national_outcomes(listed)}),
+        Page(STATISTICS, "statistics.md.j2", "统计", {"facets": facets, "total": len(listed)}),
     ]
     by_id = {case.id: case for case in listed}
     related = related or {}

@@ -23,6 +23,7 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .charts import bar_chart, metric_chart
 from .model import PARTS, Metric
 from .plan import Page
 
@@ -85,7 +86,8 @@ def iso_date(value: date) -> Markup:
 
 
 # What the templates and the site's own Markdown make of a generated page; nothing else survives.
-_PAGE_TAGS = _NARRATIVE_TAGS | {"h1", "h2", "div", "span", "dl", "dt", "dd", "time", "small"}
+_PAGE_TAGS = _NARRATIVE_TAGS | {"h1", "h2", "div", "span", "dl", "dt", "dd", "time", "small",
+                                 "svg", "title", "desc", "rect", "text"}
 _PAGE_ATTRIBUTES = {
     "*": {"class", "id"},
     "a": {"href", "title", "rel"},
@@ -93,6 +95,9 @@ _PAGE_ATTRIBUTES = {
     "time": {"datetime"},
     "th": {"style"},
     "td": {"style"},
+    "svg": {"role", "viewBox", "width", "aria-labelledby", "xmlns"},
+    "rect": {"x", "y", "width", "height"},
+    "text": {"x", "y", "text-anchor"},
 }
 
 
@@ -143,6 +148,8 @@ def page_environment() -> Environment:
     environment.filters["change"] = metric_change
     environment.filters["iso"] = iso_date
     environment.globals["parts"] = PARTS
+    environment.globals["bar_chart"] = bar_chart
+    environment.globals["metric_chart"] = metric_chart
     return environment
 
 

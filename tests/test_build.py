@@ -136,3 +136,21 @@ def test_the_publicity_page_lists_the_cases_in_publicity_with_their_period(sampl
         assert f'href="../cases/{case.id}/"' in html
     assert "公示期 2026-11-16 至 2026-11-27" in html
     assert "公示期为 2026-11-16 至 2026-11-27" in page(sample_site, f"cases/{in_publicity[0].id}/")
+
+
+def test_the_statistics_page_draws_each_dimension_with_its_table(sample_site, casebook):
+    html = page(sample_site, "statistics/")
+    charts = re.findall(r'<svg class="cb-chart" role="img"[^>]*aria-labelledby="([^"]*)"', html)
+    assert len(charts) == 5  # methods, industries, directions, cities, years
+    listed = [case for case in casebook.cases if is_listed(case)]
+    in_2021 = sum(case.year == 2021 for case in listed)
+    assert f"<desc id=\"chart-year-desc\">" in html and f"2021 年 {in_2021}" in html  # the chart says its values
+    assert re.search(rf'<td><a href="../years/2021/">2021 年</a></td>\s*<td[^>]*>{in_2021}</td>', html)  # and the table
+
+
+def test_a_case_page_draws_its_metrics_before_and_after(sample_site, casebook):
+    case = next(case for case in casebook.cases if case.id == "SC-2021-001")
+    html = page(sample_site, f"cases/{case.id}/")
+    assert 'aria-labelledby="metrics-chart-title metrics-chart-desc"' in html
+    assert html.count("cb-chart__bar--before") == html.count("cb-chart__bar--after") == len(case.metrics)
+    assert "大型铸件一次探伤合格率：改进前 87.6%，改进后 96.3%" in html

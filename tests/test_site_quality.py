@@ -32,6 +32,7 @@ PAGES = {  # one of each kind of page
     "search": SEARCH,
     "all-cases": "cases/",
     "about": "about/",
+    "statistics": "statistics/",
 }
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 # A 1280 px wide window at 200 % zoom: half as many CSS pixels, each drawn twice as large.
