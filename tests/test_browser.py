@@ -135,3 +135,17 @@ def test_a_portal_can_deep_link_a_search(page, service_url):
     page.goto(service_url + "search/?q=QC%E5%B0%8F%E7%BB%84", wait_until="networkidle")
     page.locator(".cb-hit").first.wait_for()
     assert page.input_value("#cb-q") == "QC小组" and page.locator(".cb-hit").count() >= 3
+
+
+def test_screenshots_and_a_case_printed_on_a4(page, base_url):
+    for name, address in [("home", ""), ("year-2021", "years/2021/"), ("statistics", "statistics/")]:
+        page.goto(base_url + address, wait_until="networkidle")
+        screenshot(page, name)
+    page.goto(base_url + "cases/SC-2021-001/", wait_until="networkidle")
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").is_hidden() and page.locator(".md-sidebar--primary").is_hidden()
+    assert page.inner_text(".cb-print-url") == "本页网址：https://casebook.example.gov.cn/cases/SC-2021-001/"
+    pdf = SCREENSHOTS / "case-print.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+    assert page.errors == []
