@@ -49,7 +49,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.stopwatch = self.stopwatch or Stopwatch()
         self.generated = {}
         with self.stopwatch.stage("页面规划和渲染"):
-            for page in render_pages(plan_pages(self.casebook, self.related)):
+            for page in render_pages(plan_pages(self.casebook, self.related, _guides(config))):
                 # Generated pages never warn for being left out of the nav: most of them are meant to be.
                 files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
                 self.generated[page.uri] = page
@@ -84,6 +84,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return load_casebook(folder)
         except ProblemsFound as found:
             raise PluginError("案例记录有问题：\n" + found.report()) from None
+
+
+def _guides(config: MkDocsConfig) -> dict[str, str]:
+    """Hand-written method explanations, content/guides/<slug>.md, by the method's slug."""
+    folder = Path(config.docs_dir) / "guides"
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.md"))}
 
 
 def _beside_config(config: MkDocsConfig, relative: str) -> Path:

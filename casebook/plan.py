@@ -37,6 +37,7 @@ class FacetValue:
     cases: tuple[Case, ...]
     aliases: tuple[str, ...] = ()
     years: str = ""
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,10 @@ def recognised_in(cases: list[Case] | tuple[Case, ...], year: int) -> list[Case]
     return sorted(chosen, key=lambda c: (c.recognition.notice.number, c.id))
 
 
-def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None) -> list[Page]:
+def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None,
+               guides: dict[str, str] | None = None) -> list[Page]:
+    """Every page. ``related`` maps case ids to related ones; ``guides`` maps a method's slug to
+    its hand-written explanation (trusted Markdown), shown above the method's cases."""
     listed = sorted((c for c in casebook.cases if is_listed(c)), key=lambda c: (-c.year, c.id))
     facets = browse_facets(casebook, listed)
     pages = [
@@ -106,7 +110,7 @@ def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None) 
               for case in casebook.cases]
     for facet in facets:
         pages.append(Page(facet.uri, "facet_index.md.j2", f"按{facet.name}浏览", {"facet": facet}))
-        pages += [_value_page(facet, value) for value in facet.values]
+        pages += [_value_page(facet, value, guides or {}) for value in facet.values]
     return pages
 
 
@@ -118,7 +122,7 @@ def browse_facets(casebook: Casebook, listed: list[Case]) -> list[Facet]:
             cases = tuple(c for c in listed if term.label in _labels(c, dimension.field))
             if cases:
                 uri = f"{dimension.folder}/{term.slug}.md"
-                values.append(FacetValue(term.label, uri, cases, term.aliases, term.years()))
+                values.append(FacetValue(term.label, uri, cases, term.aliases, term.years(), term.slug))
         facets.append(Facet(dimension.field, dimension.name, f"{dimension.folder}/index.md", tuple(values)))
     years = sorted({c.year for c in listed}, reverse=True)
     year_values = tuple(FacetValue(f"{year} 年", f"years/{year}.md", tuple(c for c in listed if c.year == year))
@@ -159,9 +163,10 @@ def national_outcomes(listed: list[Case]) -> list[tuple[str, list[Case]]]:
     return [(outcome, cases) for outcome, cases in by_outcome if cases]
 
 
-def _value_page(facet: Facet, value: FacetValue) -> Page:
+def _value_page(facet: Facet, value: FacetValue, guides: dict[str, str]) -> Page:
     if facet.field != "year":
-        return Page(value.uri, "facet_value.md.j2", value.label, {"facet": facet, "value": value})
+        guide = guides.get(value.slug) if facet.field == "methods" else None
+        return Page(value.uri, "facet_value.md.j2", value.label, {"facet": facet, "value": value, "guide": guide})
     year = value.cases[0].year
     official = recognised_in(value.cases, year)
     notices = {}

@@ -145,6 +145,8 @@ def page_environment() -> Environment:
     )
     environment.filters["join"] = markdown_join
     environment.filters["narrative"] = narrative_html
+    # Hand-written Markdown kept in content/ (method guides): trusted like the templates themselves.
+    environment.filters["trusted"] = Markup
     environment.filters["change"] = metric_change
     environment.filters["iso"] = iso_date
     environment.globals["parts"] = PARTS

@@ -154,3 +154,11 @@ def test_a_case_page_draws_its_metrics_before_and_after(sample_site, casebook):
     assert 'aria-labelledby="metrics-chart-title metrics-chart-desc"' in html
     assert html.count("cb-chart__bar--before") == html.count("cb-chart__bar--after") == len(case.metrics)
     assert "大型铸件一次探伤合格率：改进前 87.6%，改进后 96.3%" in html
+
+
+def test_a_method_page_opens_with_its_hand_written_guide(sample_site):
+    html = page(sample_site, "methods/six-sigma/")
+    guide, cases = html.index("DMAIC"), html.index('id="cases"')
+    assert guide < cases < html.index('href="../../cases/SC-2021-001/"')
+    assert not (sample_site / "guides").exists()  # a guide is part of its method's page, not a page
+    assert "DMAIC" not in page(sample_site, "methods/spc/")  # only methods with a guide show one
