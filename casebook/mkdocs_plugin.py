@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -49,7 +50,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.stopwatch = self.stopwatch or Stopwatch()
         self.generated = {}
         with self.stopwatch.stage("页面规划和渲染"):
-            for page in render_pages(plan_pages(self.casebook, self.related, _guides(config))):
+            for page in render_pages(plan_pages(self.casebook, self.related, _guides(config), date.today())):
                 # Generated pages never warn for being left out of the nav: most of them are meant to be.
                 files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
                 self.generated[page.uri] = page

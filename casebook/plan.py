@@ -61,6 +61,7 @@ PUBLICITY = "publicity.md"
 REVOCATIONS = "revocations.md"
 NATIONAL = "national.md"
 STATISTICS = "statistics.md"
+EVENTS = "events.md"
 CASES_JSON = "api/cases.json"
 CASES_SCHEMA = "api/cases.schema.json"
 
@@ -91,20 +92,23 @@ def recognised_in(cases: list[Case] | tuple[Case, ...], year: int) -> list[Case]
 
 
 def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None,
-               guides: dict[str, str] | None = None) -> list[Page]:
+               guides: dict[str, str] | None = None, today: date | None = None) -> list[Page]:
     """Every page. ``related`` maps case ids to related ones; ``guides`` maps a method's slug to
-    its hand-written explanation (trusted Markdown), shown above the method's cases."""
+    its hand-written explanation (trusted Markdown), shown above the method's cases; ``today``
+    divides events into upcoming and past."""
     listed = sorted((c for c in casebook.cases if is_listed(c)), key=lambda c: (-c.year, c.id))
     facets = browse_facets(casebook, listed)
+    by_id = {case.id: case for case in listed}
+    featured = [by_id[case_id] for case_id in casebook.promotion.featured]
     pages = [
-        _home_page(listed, facets),
+        _home_page(listed, facets, featured),
+        _events_page(casebook.promotion.events, by_id, today or date.today()),
         Page(ALL_CASES, "all_cases.md.j2", "全部案例", {"cases": listed}),
         Page(PUBLICITY, "publicity.md.j2", "公示", {"batches": publicity_batches(listed)}),
         Page(REVOCATIONS, "revocations.md.j2", "撤销公告", {"cases": revocations(casebook.cases)}),
         Page(NATIONAL, "national.md.j2", "推荐全国质量标杆", {"outcomes": national_outcomes(listed)}),
         Page(STATISTICS, "statistics.md.j2", "统计", {"facets": facets, "total": len(listed)}),
     ]
-    by_id = {case.id: case for case in listed}
     related = related or {}
     pages += [_case_page(case, facets, [by_id[i] for i in related.get(case.id, ()) if i in by_id])
               for case in casebook.cases]
@@ -179,11 +183,22 @@ def _value_page(facet: Facet, value: FacetValue, guides: dict[str, str]) -> Page
     })
 
 
-def _home_page(listed: list[Case], facets: list[Facet]) -> Page:
+def _events_page(events: list, by_id: dict[str, Case], today: date) -> Page:
+    """第十二条: exchange and sharing events, the next ones first, then the past, latest first."""
+    def with_cases(event):
+        return event, [by_id[case_id] for case_id in event.cases]
+
+    upcoming = [with_cases(e) for e in events if e.date >= today]
+    past = [with_cases(e) for e in reversed(events) if e.date < today]
+    return Page(EVENTS, "events.md.j2", "交流活动", {"upcoming": upcoming, "past": past})
+
+
+def _home_page(listed: list[Case], facets: list[Facet], featured: list[Case]) -> Page:
     recognised = [c for c in listed if c.recognition.status == "已认定"]
     latest_year = max((c.year for c in recognised), default=None)
     return Page("index.md", "home.md.j2", "首页", {
         "cases": listed,
+        "featured": featured,
         "facets": facets,
         "facet": {f.field: f for f in facets},
         "latest_year": latest_year,

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 
 from .model import Case, CaseFile, field_names
 from .problems import Problem, ProblemsFound, display_path, schema_problems
+from .promotion import FOLDER as PROMOTION_FOLDER
+from .promotion import Promotion, load_promotion
 from .vocabulary import Vocabularies, load_vocabularies
 from .workdays import PUBLICITY_WORKING_DAYS, CalendarMissing, publicity_end
 from .yamlsource import Document, read_yaml
@@ -27,6 +29,7 @@ class Casebook:
 
     cases: list[Case]
     vocabularies: Vocabularies
+    promotion: Promotion = Promotion()
 
 
 def load_casebook(folder: Path) -> Casebook:
@@ -50,14 +53,17 @@ def check_casebook(folder: Path) -> tuple[Casebook | None, list[Problem]]:
         problems += found
         if case is not None:
             cases.append(case)
+    listed = {case.id for case in cases if case.recognition.status != "已撤销"}
+    promotion, found = load_promotion(folder / PROMOTION_FOLDER, listed)
+    problems += found
     if problems:
         return None, sorted(problems)
-    return Casebook(sorted(cases, key=lambda c: c.id), vocabularies), []
+    return Casebook(sorted(cases, key=lambda c: c.id), vocabularies, promotion), []
 
 
 def record_paths(folder: Path) -> list[Path]:
-    vocabulary = folder / VOCABULARY_FOLDER
-    return sorted(p for p in folder.rglob("*.y*ml") if vocabulary not in p.parents)
+    data = {folder / VOCABULARY_FOLDER, folder / PROMOTION_FOLDER}
+    return sorted(p for p in folder.rglob("*.y*ml") if not data & set(p.parents))
 
 
 def _check_record(path: Path, folder: Path, vocabularies: Vocabularies) -> tuple[Case | None, list[Problem]]:

@@ -57,7 +57,7 @@ RELATED = {"SC-2021-001": ["SC-2022-001", "SC-2021-002"], "SC-2022-001": ["SC-20
 
 @pytest.fixture(scope="module")
 def pages():
-    return plan_pages(load_casebook(FIXTURE), RELATED)
+    return plan_pages(load_casebook(FIXTURE), RELATED, today=date(2026, 11, 25))
 
 
 def test_plan_matches_golden(pages):
