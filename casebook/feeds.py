@@ -1,4 +1,5 @@
-"""Atom and RSS feeds the portal can pull into its own column: recognitions, publicity, revocations.
+"""Atom and RSS feeds the portal can pull into its own column: recognitions, publicity, revocations
+and exchange events.
 
 Built with ElementTree, so record text is always escaped as XML text. Entries are dated by the
 events they report, never by the build, so two builds of the same records write the same feeds.
@@ -12,7 +13,8 @@ from email.utils import format_datetime
 from xml.etree import ElementTree
 
 from .model import Case
-from .plan import PUBLICITY, case_url, is_listed, publicity_batches
+from .plan import EVENTS, PUBLICITY, case_url, is_listed, publicity_batches
+from .promotion import Event
 
 ATOM = "feeds/atom.xml"
 RSS = "feeds/rss.xml"
@@ -31,12 +33,12 @@ class Entry:
     summary: str
 
 
-def feed_files(cases: list[Case], site_url: str) -> dict[str, str]:
-    entries = feed_entries(cases)
+def feed_files(cases: list[Case], events: list[Event], site_url: str) -> dict[str, str]:
+    entries = feed_entries(cases, events)
     return {ATOM: atom(entries, site_url), RSS: rss(entries, site_url)}
 
 
-def feed_entries(cases: list[Case]) -> list[Entry]:
+def feed_entries(cases: list[Case], events: list[Event] = ()) -> list[Entry]:
     listed = [case for case in cases if is_listed(case)]
     entries = [Entry(f"recognised/{case.id}", f"认定：{case.title}", case_url(case), case.recognition.recognized_on,
                      f"{case.enterprise.name}（{case.enterprise.city}）的典型经验被认定为四川省工业质量标杆。")
@@ -47,6 +49,9 @@ def feed_entries(cases: list[Case]) -> list[Entry]:
     entries += [Entry(f"revoked/{case.id}", f"撤销：{case.title}", case_url(case), case.recognition.revocation.date,
                       f"{case.recognition.revocation.reason}；{case.recognition.revocation.notice.number}")
                 for case in cases if not is_listed(case)]
+    entries += [Entry(f"event/{event.date}/{event.topic}", f"交流活动：{event.topic}", _page_url(EVENTS), event.date,
+                      f"{event.date}，{event.place}，{event.host}")
+                for event in events]
     return sorted(entries, key=lambda e: (e.day, e.key), reverse=True)[:MAX_ENTRIES]
 
 

@@ -56,7 +56,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 self.generated[page.uri] = page
             generated_files = data_files(self.casebook.cases)
             if config.site_url:  # feeds need absolute addresses
-                generated_files |= feed_files(self.casebook.cases, config.site_url)
+                generated_files |= feed_files(self.casebook.cases, self.casebook.promotion.events, config.site_url)
             for path, content in generated_files.items():
                 files.append(File.generated(config, path, content=content))
         return files

@@ -56,13 +56,14 @@ def test_the_year_page_prints_the_list_as_the_notice_does(sample_site):
 
 
 @pytest.mark.parametrize("feed", ["feeds/atom.xml", "feeds/rss.xml"])
-def test_the_feeds_parse_cleanly_and_report_recognitions_publicity_and_revocations(sample_site, feed):
+def test_the_feeds_parse_cleanly_and_report_recognitions_publicity_revocations_and_events(sample_site, feed):
     parsed = feedparser.parse((sample_site / feed).read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     titles = [entry.title for entry in parsed.entries]
     assert any(title.startswith("认定：") for title in titles)
     assert any(title.startswith("公示：2 项拟认定省质量标杆") for title in titles)
     assert any(title.startswith("撤销：") for title in titles)
+    assert sum(title.startswith("交流活动：") for title in titles) == 3
     assert all(entry.link.startswith("https://") for entry in parsed.entries)
     assert len({entry.id for entry in parsed.entries}) == len(parsed.entries)
 
