@@ -144,7 +144,7 @@ def test_the_statistics_page_draws_each_dimension_with_its_table(sample_site, ca
     assert len(charts) == 5  # methods, industries, directions, cities, years
     listed = [case for case in casebook.cases if is_listed(case)]
     in_2021 = sum(case.year == 2021 for case in listed)
-    assert f"<desc id=\"chart-year-desc\">" in html and f"2021 年 {in_2021}" in html  # the chart says its values
+    assert "<desc id=\"chart-year-desc\">" in html and f"2021 年 {in_2021}" in html  # the chart says its values
     assert re.search(rf'<td><a href="../years/2021/">2021 年</a></td>\s*<td[^>]*>{in_2021}</td>', html)  # and the table
 
 
