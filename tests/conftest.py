@@ -18,6 +18,28 @@ def sample_site(tmp_path_factory) -> Path:
     return build_site(ROOT / "cases", out, ROOT / "mkdocs.yml")
 
 
+@pytest.fixture(scope="module")
+def base_url(sample_site):
+    """The sample site served with the headers nginx would send: a policy violation is a console error."""
+    from support import security_headers, serve_folder
+
+    headers = security_headers(sample_site)
+    assert [name for name, _ in headers] == ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"]
+    with serve_folder(sample_site, headers) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    from support import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
 REPORT: list[str] = []
 
 

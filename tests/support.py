@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -12,10 +13,18 @@ from pathlib import Path
 
 import uvicorn
 
+from casebook.headers import SNIPPET
+
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium phones home at start-up; the site itself must not.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def security_headers(site: Path) -> list[tuple[str, str]]:
+    """The headers of the nginx snippet built with the site, as nginx would send them."""
+    snippet = (site.resolve().parent / SNIPPET).read_text(encoding="utf-8")
+    return re.findall(r'^add_header (\S+) "([^"]*)" always;$', snippet, re.M)
 
 
 def launch_chromium(playwright):

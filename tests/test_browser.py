@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
-from support import launch_chromium, serve_app, serve_folder
+from playwright.sync_api import Page
+from support import serve_app
 
 from casebook.api import create_app
-from casebook.headers import SNIPPET
-
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).parent.parent / "build" / "screenshots"
-
-
-def security_headers(site: Path) -> list[tuple[str, str]]:
-    """The headers of the nginx snippet built with the site, as nginx would send them."""
-    snippet = (site.resolve().parent / SNIPPET).read_text(encoding="utf-8")
-    return re.findall(r'^add_header (\S+) "([^"]*)" always;$', snippet, re.M)
-
-
-@pytest.fixture(scope="module")
-def base_url(sample_site):
-    """The sample site served with its security headers: a policy violation is a console error."""
-    headers = security_headers(sample_site)
-    assert [name for name, _ in headers] == ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"]
-    with serve_folder(sample_site, headers) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

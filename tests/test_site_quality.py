@@ -8,16 +8,13 @@ said in words, and every page loads without script errors or requests to other h
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT  # axe-core's own axe.min.js, bundled in the wheel
-from playwright.sync_api import Page, sync_playwright
-from support import launch_chromium, serve_folder
+from playwright.sync_api import Page
 
-from casebook.headers import SNIPPET
 
 pytestmark = pytest.mark.browser
 
@@ -54,23 +51,6 @@ FOCUSED = """() => {
                                                         && r.bottom > 0 && r.top < innerHeight),
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def base_url(sample_site):
-    """The sample site served with the headers nginx sends: a policy violation is a console error."""
-    snippet = (sample_site.resolve().parent / SNIPPET).read_text(encoding="utf-8")
-    headers = re.findall(r'^add_header (\S+) "([^"]*)" always;$', snippet, re.M)
-    with serve_folder(sample_site, headers) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, layout: dict) -> Page:
