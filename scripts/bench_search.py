@@ -6,8 +6,15 @@ Debian's chromium):
 
     .venv/bin/python scripts/bench_search.py                       # sizes 1000 10000, all engines
     .venv/bin/python scripts/bench_search.py --sizes 1000 --engines ours,server
-    .venv/bin/python scripts/bench_search.py --sizes 10000 --engines ours,pagefind,server \\
-        --material-queries 10
+
+The figures in BENCHMARKS.md came from three runs into one work folder (a later run on the same N and
+seed adds its engines to the earlier run's figures; material at 10,000 needs ~2 minutes and 355 MB per
+cold page load, hence the query subset):
+
+    .venv/bin/python scripts/bench_search.py --sizes 1000 --work /tmp/bench2
+    .venv/bin/python scripts/bench_search.py --sizes 10000 --engines ours,pagefind,server --work /tmp/bench2
+    .venv/bin/python scripts/bench_search.py --sizes 10000 --engines material --material-queries 12 \\
+        --cold-queries 1 --timeout 900 --work /tmp/bench2
 
 For every size N the corpus is the 24 sample cases (``cases/20*/`` and ``cases/vocabularies``) plus N
 synthetic distractors from ``scripts/synth_cases.py``; synthetic records whose id a sample case
@@ -25,7 +32,9 @@ server    the whoosh index of ``casebook.fulltext`` in-process: build, increment
           latency of frequent and rare terms, quality
 
 Quality is recall@10 (mean share of expected ids in the first ten) and MRR (mean of 1/rank of the
-first expected id). Cold figures come from a fresh browser context per query on five representative
+first expected id), also over the "unambiguous" queries: those no synthetic case contains literally
+(every space-separated word, a known term with its synonyms), since the synthetic cases share the
+sample cases' vocabulary and many queries rightly match hundreds of them. Cold figures come from a fresh browser context per query on five representative
 queries (median). Times are wall-clock (time.perf_counter, or performance.now() in the page from
 navigation start). Figures go to WORK/results.json and WORK/report.md, and the tables to stdout.
 The browser is always /usr/bin/chromium; nothing is downloaded but the pagefind npm package.
@@ -189,6 +198,7 @@ def quality(queries: list[dict], ranked: dict[str, list[str]]) -> dict:
         "unambiguous": {"n": len(by_kind[UNAMBIGUOUS]),
                         "recall": statistics.fmean(r for r, _ in by_kind[UNAMBIGUOUS]) if by_kind[UNAMBIGUOUS] else None,
                         "mrr": statistics.fmean(m for _, m in by_kind[UNAMBIGUOUS]) if by_kind[UNAMBIGUOUS] else None},
+        "per_query": {item["query"]: {"top": top, "recall": recall, "rr": rr} for item, recall, rr, top in rows},
         "misses": [{"query": item["query"], "expect": item["expect"], "top": top, "recall": recall,
                     "distractors": item.get("distractors")}
                    for item, recall, _, top in rows if recall < 1],
@@ -600,7 +610,8 @@ def time_incremental_updates(cases, terms, previous: Path, work: Path) -> dict:
     """build_index from the previous index after changing one synthetic record, and after none."""
     from casebook.fulltext import build_index
 
-    target = next(i for i, case in enumerate(cases) if case.id not in sample_ids())
+    samples = sample_ids()
+    target = next(i for i, case in enumerate(cases) if case.id not in samples)
     changed = list(cases)
     changed[target] = cases[target].model_copy(update={"summary": cases[target].summary + "\n\n本段为基准测试所加的一句修改。"})
     figures = {"changed_id": cases[target].id}
@@ -657,7 +668,8 @@ def time_queries(index, terms: list[str], count: int = LATENCY_QUERIES) -> dict:
 
 def rare_terms(cases, queries: list[dict]) -> list[str]:
     """Enterprise names of the sample cases and the query set's enterprise queries: a few hits each."""
-    names = [case.enterprise.short_name or case.enterprise.name for case in cases if case.id in sample_ids()]
+    samples = sample_ids()
+    names = [case.enterprise.short_name or case.enterprise.name for case in cases if case.id in samples]
     names += [q["query"] for q in queries if q["kind"] == "enterprise"]
     return list(dict.fromkeys(n for n in names if n))
 
