@@ -123,3 +123,21 @@ def test_screenshots_and_a_case_printed_on_a4(page, base_url):
     page.pdf(path=str(pdf), format="A4", print_background=True)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
     assert page.errors == []
+
+
+def test_a_failed_index_request_is_tried_again_by_the_next_search(page, base_url):
+    page.goto(base_url + "search/", wait_until="networkidle")
+    failed = []
+
+    def fail_once(route):
+        if not failed:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/search-index/shards/*.json", fail_once)
+    first = page.evaluate("() => window.casebookSearch.search('六西格玛', 1).then(() => 'ok', () => 'failed')")
+    second = page.evaluate("() => window.casebookSearch.search('六西格玛', 1).then(r => r.hits.map(h => h.id))")
+    assert first == "failed" and len(failed) == 1
+    assert "SC-2021-001" in second

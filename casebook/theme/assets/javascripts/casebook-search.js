@@ -55,6 +55,9 @@
       cache[path] = fetch(new URL(path, root)).then(function (response) {
         if (!response.ok) throw new Error(path + ": " + response.status);
         return response.json();
+      }).catch(function (error) {
+        delete cache[path];  // a failed request is tried again by the next search, not remembered
+        throw error;
       });
     }
     return cache[path];
