@@ -124,11 +124,14 @@ def markdown_join(values: Any, separator: str = "") -> Markup:
 
 @dataclass(frozen=True)
 class RenderedPage:
-    uri: str
+    planned: Page
     markdown: str
     description: str | None = None
     """Plain text for the page's meta description, when the page has its own."""
-    planned: Page | None = None
+
+    @property
+    def uri(self) -> str:
+        return self.planned.uri
 
 
 def page_environment() -> Environment:
@@ -170,4 +173,4 @@ def render_page(page: Page, environment: Environment) -> RenderedPage:
     markdown_source = template.render(page=page, link=link, **page.context)
     case = page.context.get("case")
     description = plain_text(narrative_html(case.summary), 150) if page.template == "case.md.j2" else None
-    return RenderedPage(page.uri, markdown_source, description, page)
+    return RenderedPage(page, markdown_source, description)
