@@ -7,6 +7,7 @@ from CSS classes, so the security policy needs no inline styles.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 
@@ -19,12 +20,16 @@ LABEL_WIDTH = 200
 CHART_WIDTH = 640
 
 
-def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]]) -> Markup:
+def _same(message: str) -> str:
+    return message
+
+
+def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]], gettext: Callable[[str], str] = _same) -> Markup:
     """Horizontal bars, one per (label, count), longest first as given."""
     height = BAR_HEIGHT * len(items) + 10
     most = max((count for _, count in items), default=1) or 1
     scale = (CHART_WIDTH - LABEL_WIDTH - 40) / most
-    description = "；".join(f"{label} {count}" for label, count in items)
+    description = gettext("；").join(f"{label} {count}" for label, count in items)
     rows = []
     for row, (label, count) in enumerate(items):
         y = 5 + row * BAR_HEIGHT
@@ -36,8 +41,9 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]]) -> Markup
     return _svg(chart_id, title, description, height, "".join(rows))
 
 
-def metric_chart(chart_id: str, metrics: list[Metric]) -> Markup:
+def metric_chart(chart_id: str, metrics: list[Metric], gettext: Callable[[str], str] = _same) -> Markup:
     """Each metric's value before and after, as a pair of bars scaled to that metric alone."""
+    _ = gettext
     rows, descriptions = [], []
     pair_height = 2 * BAR_HEIGHT + 14
     for row, metric in enumerate(metrics):
@@ -48,15 +54,19 @@ def metric_chart(chart_id: str, metrics: list[Metric]) -> Markup:
         for offset, (kind, measure) in enumerate((("before", metric.baseline), ("after", metric.result))):
             bar_y = y + 18 + offset * (BAR_HEIGHT - 2)
             width = float(abs(measure.value)) * scale
-            words = f"{'改进前' if kind == 'before' else '改进后'} {measure.value}{escape(metric.unit)}（{measure.year}）"
+            words = _("%(when)s %(value)s（%(year)s）") % {
+                "when": _("改进前") if kind == "before" else _("改进后"),
+                "value": f"{measure.value}{escape(metric.unit)}", "year": measure.year}
             rows.append(
                 f'<rect class="cb-chart__bar cb-chart__bar--{kind}" x="{LABEL_WIDTH}" y="{bar_y}" width="{width:.1f}" '
                 f'height="{BAR_HEIGHT - 6}"></rect>'
                 f'<text class="cb-chart__value" x="{LABEL_WIDTH + width + 6:.1f}" y="{bar_y + 12}">{words}</text>'
             )
-        descriptions.append(f"{metric.indicator}：改进前 {metric.baseline.value}{metric.unit}，改进后 {metric.result.value}{metric.unit}")
+        descriptions.append(_("%(indicator)s：改进前 %(before)s，改进后 %(after)s") % {
+            "indicator": metric.indicator, "before": f"{metric.baseline.value}{metric.unit}",
+            "after": f"{metric.result.value}{metric.unit}"})
     height = len(metrics) * pair_height + 10
-    return _svg(chart_id, "改进前后对比", "；".join(descriptions), height, "".join(rows))
+    return _svg(chart_id, _("改进前后对比"), _("；").join(descriptions), height, "".join(rows))
 
 
 def _svg(chart_id: str, title: str, description: str, height: int, body: str) -> Markup:

@@ -36,8 +36,11 @@ class FacetValue:
     uri: str
     cases: tuple[Case, ...]
     aliases: tuple[str, ...] = ()
-    years: str = ""
+    years: tuple[int | None, int | None] = (None, None)
+    """The years industrial policy used this name, from and until, where it says so."""
     slug: str = ""
+    en: str | None = None
+    """The value's name on the English site."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,6 @@ class Facet:
 
     def value_of(self, label: str) -> FacetValue | None:
         return next((value for value in self.values if value.label == label), None)
-
-    def counts(self) -> list[tuple[str, int]]:
-        return [(value.label, len(value.cases)) for value in self.values]
 
 
 ALL_CASES = "cases/index.md"
@@ -126,10 +126,12 @@ def browse_facets(casebook: Casebook, listed: list[Case]) -> list[Facet]:
             cases = tuple(c for c in listed if term.label in _labels(c, dimension.field))
             if cases:
                 uri = f"{dimension.folder}/{term.slug}.md"
-                values.append(FacetValue(term.label, uri, cases, term.aliases, term.years(), term.slug))
+                values.append(FacetValue(term.label, uri, cases, term.aliases, (term.from_year, term.until),
+                                          term.slug, term.en))
         facets.append(Facet(dimension.field, dimension.name, f"{dimension.folder}/index.md", tuple(values)))
     years = sorted({c.year for c in listed}, reverse=True)
-    year_values = tuple(FacetValue(f"{year} 年", f"years/{year}.md", tuple(c for c in listed if c.year == year))
+    year_values = tuple(FacetValue(f"{year} 年", f"years/{year}.md", tuple(c for c in listed if c.year == year),
+                                   en=str(year))
                         for year in years)
     facets.append(Facet("year", "认定年份", "years/index.md", year_values))
     return facets

@@ -24,8 +24,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .charts import bar_chart, metric_chart
+from .language import Language, case_text, language, translation_state
 from .model import PARTS, Metric
-from .plan import Page
+from .plan import FacetValue, Page
+from .vocabulary import Vocabularies
 
 # Everything Python-Markdown (with the tables extension) treats as syntax when unescaped.
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
@@ -63,21 +65,22 @@ def narrative_html(text: str) -> Markup:
                             url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer nofollow"))
 
 
-def metric_change(metric: Metric) -> str:
+def metric_change(metric: Metric, target: Language | None = None) -> str:
     """The change of a metric in words, so that colour is never the only cue."""
+    _ = (target or language("zh")).gettext
     baseline, result = metric.baseline.value, metric.result.value
     delta = result - baseline
     if delta == 0:
-        return "持平"
+        return _("持平")
     sign = "+" if delta > 0 else "−"
     if metric.unit == "%":
-        amount = f"{sign}{abs(delta)} 个百分点"
+        amount = _("%(change)s 个百分点") % {"change": f"{sign}{abs(delta)}"}
     else:
         amount = f"{sign}{abs(delta)}{metric.unit}"
         if baseline:
-            amount += f"（{sign}{abs(delta) / abs(baseline) * 100:.1f}%）"
-    verdict = "改善" if (delta > 0) == metric.higher_is_better else "变差"
-    return f"{amount}，{verdict}"
+            amount += _("（%(percent)s）") % {"percent": f"{sign}{abs(delta) / abs(baseline) * 100:.1f}%"}
+    verdict = _("改善") if (delta > 0) == metric.higher_is_better else _("变差")
+    return _("%(amount)s，%(verdict)s") % {"amount": amount, "verdict": verdict}
 
 
 def iso_date(value: date) -> Markup:
@@ -89,7 +92,7 @@ def iso_date(value: date) -> Markup:
 _PAGE_TAGS = _NARRATIVE_TAGS | {"h1", "h2", "div", "span", "dl", "dt", "dd", "time", "small",
                                  "svg", "title", "desc", "rect", "text"}
 _PAGE_ATTRIBUTES = {
-    "*": {"class", "id"},
+    "*": {"class", "id", "lang"},
     "a": {"href", "title", "rel"},
     "ol": {"start"},
     "time": {"datetime"},
@@ -134,13 +137,15 @@ class RenderedPage:
         return self.planned.uri
 
 
-def page_environment() -> Environment:
+def page_environment(target: Language | None = None, vocabularies: Vocabularies | None = None) -> Environment:
+    """The templates, speaking ``target`` (Chinese unless given); ``vocabularies`` name terms in it."""
+    target = target or language("zh")
     environment = Environment(
         loader=PackageLoader("casebook", "templates"),
         # Escaping for Markdown happens in finalize; autoescape on makes macro output and literal
         # template text count as trusted, and everything else pass through finalize.
         autoescape=True,
-        finalize=_escape_unless_markup,
+        finalize=lambda value: _escape_unless_markup(target.shown(value)),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -150,12 +155,39 @@ def page_environment() -> Environment:
     environment.filters["narrative"] = narrative_html
     # Hand-written Markdown kept in content/ (method guides): trusted like the templates themselves.
     environment.filters["trusted"] = Markup
-    environment.filters["change"] = metric_change
+    environment.filters["change"] = lambda metric: metric_change(metric, target)
     environment.filters["iso"] = iso_date
-    environment.globals["parts"] = PARTS
-    environment.globals["bar_chart"] = bar_chart
-    environment.globals["metric_chart"] = metric_chart
+    environment.globals.update(_page_globals(target, vocabularies))
     return environment
+
+
+def _page_globals(target: Language, vocabularies: Vocabularies | None) -> dict[str, Any]:
+    def gettext(message: str, **variables: Any) -> Markup:
+        """A catalog message (trusted) with its variables escaped like any other value."""
+        text = Markup(target.gettext(message))
+        return text % {name: _escape_unless_markup(target.shown(value)) for name, value in variables.items()} \
+            if variables else text
+
+    def label(value: FacetValue) -> str:
+        return value.label if target.is_source else (value.en or value.label)
+
+    def term(field: str, name: str) -> str:
+        if target.is_source or vocabularies is None:
+            return name
+        return vocabularies[field][name].en or name
+
+    return {
+        "_": gettext,
+        "lang": target,
+        "parts": PARTS,
+        "text": lambda case, name: case_text(case, name, target),
+        "translation": lambda case: translation_state(case, target),
+        "label": label,
+        "term": term,
+        "counts": lambda facet: [(label(value), len(value.cases)) for value in facet.values],
+        "bar_chart": lambda chart_id, title, items: bar_chart(chart_id, title, items, target.gettext),
+        "metric_chart": lambda chart_id, metrics: metric_chart(chart_id, metrics, target.gettext),
+    }
 
 
 def render_pages(pages: list[Page], environment: Environment | None = None) -> list[RenderedPage]:
@@ -169,8 +201,27 @@ def render_page(page: Page, environment: Environment) -> RenderedPage:
         relative = posixpath.relpath(target, posixpath.dirname(page.uri) or ".")
         return Markup(relative + (f"#{anchor}" if anchor else ""))
 
+    def source_file(target: str) -> Markup:
+        """A file that only the Chinese site has, from this page as the browser sees it."""
+        target_language = environment.globals["lang"]
+        levels = page_url(page.uri).count("/") + target_language.prefix.count("/")
+        return Markup("../" * levels + target)
+
     template = environment.get_template(page.template)
-    markdown_source = template.render(page=page, link=link, **page.context)
-    case = page.context.get("case")
-    description = plain_text(narrative_html(case.summary), 150) if page.template == "case.md.j2" else None
-    return RenderedPage(page, markdown_source, description)
+    markdown_source = template.render(page=page, link=link, source_file=source_file, **page.context)
+    return RenderedPage(page, markdown_source, _description(page, environment.globals["lang"]))
+
+
+def page_url(uri: str) -> str:
+    """Where MkDocs serves a page source, relative to the site root (directory URLs)."""
+    stem = uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def _description(page: Page, target: Language) -> str | None:
+    if page.template != "case.md.j2":
+        return None
+    summary = case_text(page.context["case"], "summary", target).value
+    return plain_text(narrative_html(summary), 150)
