@@ -11,6 +11,7 @@ from mkdocs.exceptions import MkDocsException
 
 from .fulltext import build_index, related_cases
 from .headers import write_nginx_snippet
+from .language import SOURCE, language
 from .publish import Output
 from .records import Casebook, load_casebook
 from .searchterms import load_search_terms
@@ -54,27 +55,44 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
                    stopwatch: Stopwatch) -> None:
     site = release / "site"
     try:
-        config = load_config(str(config_file), site_dir=str(site), strict=True)
-        plugin = config.plugins["casebook"]
-        terms = load_search_terms(Path(config.config_file_path).parent / plugin.config.search_vocabulary,
+        languages = language_configs(config_file)
+        configs = [load_config(str(path), site_dir=str(site / language(code).prefix), strict=True)
+                   for code, path in languages.items()]
+        plugins = [config.plugins["casebook"] for config in configs]
+        terms = load_search_terms(Path(configs[0].config_file_path).parent / plugins[0].config.search_vocabulary,
                                   casebook.vocabularies)
         with stopwatch.stage("检索索引"):
             print(build_index(casebook.cases, release / INDEX, terms, previous / INDEX if previous else None))
         with stopwatch.stage("相关案例"):
-            plugin.related = related_cases(release / INDEX)
-        plugin.casebook, plugin.stopwatch = casebook, stopwatch
+            related = related_cases(release / INDEX)
         _show_mkdocs_warnings()
-        with stopwatch.stage("MkDocs 生成"):
-            mkdocs_build(config)
+        # The Chinese site first: building a site empties its folder, and the others live inside it.
+        for config, plugin in zip(configs, plugins):
+            plugin.casebook, plugin.related, plugin.stopwatch = casebook, related, stopwatch
+            with stopwatch.stage("MkDocs 生成"):
+                mkdocs_build(config)
         # The plugin's own stages ran inside MkDocs' build; count them once.
         stopwatch.stages["MkDocs 生成"] -= stopwatch.stages["页面规划和渲染"] + stopwatch.stages["静态检索索引"]
     except MkDocsException as error:
         raise BuildFailed(f"网站生成失败，已发布的网站保持不变：{error}") from None
     with stopwatch.stage("发布前检查"):
-        write_nginx_snippet(release, plugin.config.frame_ancestors)
-        problems = verify_release(release, casebook)
+        write_nginx_snippet(release, plugins[0].config.frame_ancestors)
+        problems = verify_release(release, casebook, list(languages))
     if problems:
         raise BuildFailed("网站生成后检查未通过，已发布的网站保持不变：\n" + "\n".join(problems))
+
+
+def language_configs(config_file: Path) -> dict[str, Path]:
+    """The configuration of each of the site's languages: ``mkdocs.yml`` for Chinese, and for
+    each other language it names, ``mkdocs.<code>.yml`` beside it, which inherits it."""
+    plugin = load_config(str(config_file)).plugins["casebook"]
+    configs = {SOURCE: config_file}
+    for code in plugin.config.languages:
+        path = config_file.with_name(f"{config_file.stem}.{code}{config_file.suffix}")
+        if code != SOURCE and not path.is_file():
+            raise BuildFailed(f"{config_file.name} 中的 languages 包括 {code}，但缺少它的配置文件 {path.name}")
+        configs.setdefault(code, path)
+    return configs
 
 
 def _show_mkdocs_warnings() -> None:

@@ -73,6 +73,8 @@ def _check(args: argparse.Namespace) -> int:
     from .records import load_casebook
 
     casebook = load_casebook(args.cases)
+    for warning in casebook.vocabularies.warnings:
+        print(warning, file=sys.stderr)
     print(f"全部 {len(casebook.cases)} 条案例记录检查通过。")
     return 0
 

@@ -15,11 +15,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .feeds import feed_files
+from .language import LANGUAGE_CODES, SOURCE, Language, alternates, language
 from .opendata import data_files
 from .plan import plan_pages
 from .problems import ProblemsFound
 from .records import Casebook, load_casebook
-from .render import RenderedPage, render_pages, sanitised_page
+from .render import RenderedPage, page_environment, render_pages, sanitised_page
 from .searchterms import load_search_terms
 from .static_search import FOLDER as STATIC_FOLDER
 from .static_search import write_static_index
@@ -28,6 +29,11 @@ from .stopwatch import Stopwatch
 
 class CasebookConfig(Config):
     cases = config_options.Type(str, default="cases")
+    language = config_options.Choice(LANGUAGE_CODES, default=SOURCE)
+    """The language of this build; each language is one build, into its own folder of the site."""
+    languages = config_options.ListOfItems(config_options.Choice(LANGUAGE_CODES), default=[SOURCE])
+    """Every language of the site; each but Chinese has its configuration ``mkdocs.<code>.yml``."""
+    guides = config_options.Type(str, default="content/guides")
     search_vocabulary = config_options.Type(str, default="search")
     frame_ancestors = config_options.ListOfItems(config_options.Type(str), default=["'self'"])
     """Who may show the site in a frame (Content-Security-Policy frame-ancestors), e.g. the portal."""
@@ -50,16 +56,37 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.stopwatch = self.stopwatch or Stopwatch()
         self.generated = {}
         with self.stopwatch.stage("页面规划和渲染"):
-            for page in render_pages(plan_pages(self.casebook, self.related, _guides(config), date.today())):
+            pages = plan_pages(self.casebook, self.related, self._guides(config), date.today())
+            environment = page_environment(self.language, self.casebook.vocabularies)
+            for page in render_pages(pages, environment):
                 # Generated pages never warn for being left out of the nav: most of them are meant to be.
                 files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
                 self.generated[page.uri] = page
-            generated_files = data_files(self.casebook.cases)
-            if config.site_url:  # feeds need absolute addresses
-                generated_files |= feed_files(self.casebook.cases, self.casebook.promotion.events, config.site_url)
-            for path, content in generated_files.items():
+            for path, content in self._data_files(config).items():
                 files.append(File.generated(config, path, content=content))
         return files
+
+    @property
+    def language(self) -> Language:
+        return language(self.config.language)
+
+    def _data_files(self, config: MkDocsConfig) -> dict[str, str]:
+        """Feeds and open data, once per site: the Chinese build has them, other languages link there."""
+        if not self.language.is_source:
+            return {}
+        generated_files = data_files(self.casebook.cases)
+        if config.site_url:  # feeds need absolute addresses
+            generated_files |= feed_files(self.casebook.cases, self.casebook.promotion.events, config.site_url)
+        return generated_files
+
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        """The theme's own words in this build's language, and the same page in the other languages."""
+        site_root = (config.site_url or "").removesuffix(self.language.prefix)
+        env.globals["_"] = self.language.gettext
+        env.globals["casebook_language"] = self.language
+        env.globals["alternates"] = lambda page_url: alternates(self.language, page_url, site_root,
+                                                                self.config.languages)
+        return env
 
     def on_page_markdown(self, markdown: str, page: Page, **_) -> str:
         generated = self.generated.get(page.file.src_uri)
@@ -77,7 +104,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         with self.stopwatch.stage("静态检索索引"):
             terms = load_search_terms(_beside_config(config, self.config.search_vocabulary), self.casebook.vocabularies)
-            write_static_index(self.casebook.cases, terms, Path(config.site_dir) / STATIC_FOLDER)
+            write_static_index(self.casebook.cases, terms, Path(config.site_dir) / STATIC_FOLDER, self.language,
+                               self.casebook.vocabularies)
 
     @staticmethod
     def _load(folder: Path) -> Casebook:
@@ -87,10 +115,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError("案例记录有问题：\n" + found.report()) from None
 
 
-def _guides(config: MkDocsConfig) -> dict[str, str]:
-    """Hand-written method explanations, content/guides/<slug>.md, by the method's slug."""
-    folder = Path(config.docs_dir) / "guides"
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.md"))}
+    def _guides(self, config: MkDocsConfig) -> dict[str, str]:
+        """Hand-written method explanations, content/guides/<slug>.md, by the method's slug."""
+        folder = _beside_config(config, self.config.guides)
+        return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.md"))}
 
 
 def _beside_config(config: MkDocsConfig, relative: str) -> Path:

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import case_texts
+from .language import Language, case_text, language
 from .model import Case
 from .plan import case_url, is_listed
 from .searchterms import SearchTerms
 from .tokens import bigrams
+from .vocabulary import Vocabularies
 
 FOLDER = "search-index"
 FORMAT = 1
@@ -55,9 +57,12 @@ class StaticIndexSize:
         return f"静态检索索引：{self.documents} 条案例，{self.tokens} 个检索单元，{self.shards} 个分片，{self.bytes / 1e6:.1f} MB"
 
 
-def write_static_index(cases: list[Case], terms: SearchTerms, folder: Path) -> StaticIndexSize:
+def write_static_index(cases: list[Case], terms: SearchTerms, folder: Path, target: Language | None = None,
+                       vocabularies: Vocabularies | None = None) -> StaticIndexSize:
+    """The index of one language's pages: their texts, and titles and links as those pages show them."""
+    target = target or language("zh")
     listed = sorted((case for case in cases if is_listed(case)), key=lambda case: case.id)
-    postings = _postings(listed)
+    postings = _postings(listed, target, vocabularies)
     encoded = {token: _encode(entries) for token, entries in postings.items()}
     total = sum(len(token) + 4 * len(values) for token, values in encoded.items())
     shard_count = 2 ** max(4, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
@@ -72,16 +77,16 @@ def write_static_index(cases: list[Case], terms: SearchTerms, folder: Path) -> S
     for number in range(shard_count):
         written += _write_json(folder / "shards" / f"{number}.json", shards.get(number, {}))
     for start in range(0, len(listed), DOCS_PER_FILE):
-        rows = [_doc_row(case) for case in listed[start : start + DOCS_PER_FILE]]
+        rows = [_doc_row(case, target, vocabularies) for case in listed[start : start + DOCS_PER_FILE]]
         written += _write_json(folder / "docs" / f"{start // DOCS_PER_FILE}.json", rows)
     return StaticIndexSize(len(listed), len(encoded), shard_count, written)
 
 
-def _postings(listed: list[Case]) -> dict[str, list[tuple[int, int]]]:
+def _postings(listed: list[Case], target: Language, vocabularies: Vocabularies | None) -> dict[str, list[tuple[int, int]]]:
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for number, case in enumerate(listed):
         counts: Counter[str] = Counter()
-        for name, text in case_texts(case).items():
+        for name, text in case_texts(case, target, vocabularies).items():
             weight = FIELD_WEIGHTS.get(name, 1)
             for token in bigrams(text):
                 counts[token] += weight
@@ -99,9 +104,12 @@ def _encode(entries: list[tuple[int, int]]) -> list[int]:
     return encoded
 
 
-def _doc_row(case: Case) -> list:
-    return [case.id, case.title, case_url(case), case.enterprise.name, case.enterprise.city, case.year,
-            case.recognition.status]
+def _doc_row(case: Case, target: Language, vocabularies: Vocabularies | None) -> list:
+    city = case.enterprise.city
+    if vocabularies is not None and not target.is_source:
+        city = vocabularies["cities"][city].en or city
+    return [case.id, case_text(case, "title", target).value, case_url(case),
+            case_text(case, "enterprise_name", target).value, city, case.year, case.recognition.status]
 
 
 def _write_json(path: Path, data) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .fulltext import FulltextIndex
+from .language import SOURCE, language
 from .plan import is_listed
 from .records import Casebook
 from .static_search import FOLDER as STATIC_FOLDER
@@ -16,18 +17,25 @@ _TAG = re.compile(r"<[a-zA-Z][^>]*>")  # text never holds a raw "<", so this fin
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
-def verify_release(release: Path, casebook: Casebook) -> list[str]:
-    """Every problem found, in Chinese; an empty list means the release may be published."""
+def verify_release(release: Path, casebook: Casebook, languages: list[str] = [SOURCE]) -> list[str]:  # noqa: B006
+    """Every problem found, in Chinese; an empty list means the release may be published.
+
+    ``languages`` are the codes of the languages built; each has all case pages and its own
+    static search index in its folder of the site.
+    """
     site = release / "site"
-    return (_case_page_problems(site, casebook) + _static_search_problems(site, casebook)
-            + _index_problems(release, casebook) + _link_problems(site))
+    problems = []
+    for code in languages:
+        prefix = language(code).prefix
+        problems += _case_page_problems(site, casebook, prefix) + _static_search_problems(site / prefix, casebook)
+    return problems + _index_problems(release, casebook) + _link_problems(site)
 
 
-def _case_page_problems(site: Path, casebook: Casebook) -> list[str]:
+def _case_page_problems(site: Path, casebook: Casebook, prefix: str) -> list[str]:
     expected = {case.id for case in casebook.cases}
-    built = {page.parent.name for page in site.glob("cases/*/index.html")}
-    problems = [f"缺少案例页 /cases/{case_id}/" for case_id in sorted(expected - built)]
-    problems += [f"多出了没有记录的案例页 /cases/{case_id}/" for case_id in sorted(built - expected)]
+    built = {page.parent.name for page in (site / prefix).glob("cases/*/index.html")}
+    problems = [f"缺少案例页 /{prefix}cases/{case_id}/" for case_id in sorted(expected - built)]
+    problems += [f"多出了没有记录的案例页 /{prefix}cases/{case_id}/" for case_id in sorted(built - expected)]
     return problems
 
 

@@ -75,6 +75,8 @@ class Vocabulary:
 @dataclass(frozen=True)
 class Vocabularies:
     by_field: dict[str, Vocabulary]
+    warnings: tuple[Problem, ...] = ()
+    """What the site can live with but should not: a term without an English name."""
 
     def __getitem__(self, field: str) -> Vocabulary:
         return self.by_field[field]
@@ -84,7 +86,7 @@ _TERMS = TypeAdapter(list[Term])
 
 
 def load_vocabularies(folder: Path) -> tuple[Vocabularies | None, list[Problem]]:
-    vocabularies, problems = {}, []
+    vocabularies, problems, warnings = {}, [], []
     for dimension in DIMENSIONS:
         path = folder / f"{dimension.field}.yaml"
         shown_as = display_path(path)
@@ -101,8 +103,10 @@ def load_vocabularies(folder: Path) -> tuple[Vocabularies | None, list[Problem]]
             problems += schema_problems(error, document)
             continue
         problems += _duplicate_names(terms, document)
+        warnings += [document.problem((index,), f"警告：词条“{term.label}”没有英文名称（en），英文版网站将显示中文名称")
+                     for index, term in enumerate(terms) if not term.en]
         vocabularies[dimension.field] = Vocabulary(dimension, terms)
-    return (None if problems else Vocabularies(vocabularies)), problems
+    return (None if problems else Vocabularies(vocabularies, tuple(warnings))), problems
 
 
 def _duplicate_names(terms: list[Term], document) -> list[Problem]:

@@ -79,8 +79,9 @@ def test_the_all_cases_page_and_home_lead_everywhere(sample_site, casebook):
 def test_pages_load_nothing_from_another_host(sample_site):
     for html_file in sample_site.rglob("*.html"):
         html = html_file.read_text(encoding="utf-8")
-        # What a browser loads: scripts, images, frames, and links other than the canonical address.
-        loading = re.findall(r'<(?:link(?![^>]*rel="canonical")|script|img|iframe|source)\b[^>]*>', html)
+        # What a browser loads: scripts, images, frames, and links other than the canonical address
+        # and the same page in another language.
+        loading = re.findall(r'<(?:link(?![^>]*(?:rel="canonical"|hreflang=))|script|img|iframe|source)\b[^>]*>', html)
         external = [tag for tag in loading if re.search(r'(?:src|href)="(?:https?:)?//', tag)]
         assert external == [], html_file
     assert "fonts.googleapis" not in "".join(p.read_text(errors="ignore") for p in sample_site.rglob("*.css"))
@@ -113,7 +114,8 @@ def _strings(value) -> list[str]:
 def test_a_broken_link_fails_the_build_and_keeps_the_published_site(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "content", project / "content")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for config in ("mkdocs.yml", "mkdocs.en.yml"):
+        shutil.copy(ROOT / config, project / config)
     for shared in ("casebook", "cases"):
         (project / shared).symlink_to(ROOT / shared)
     fixture = ROOT / "tests" / "fixtures" / "casebook"

@@ -152,8 +152,8 @@ def test_hostile_text_never_runs_and_stays_visible_as_text(hostile_site):
         dangerous += [("search", item) for item in page.evaluate(DANGEROUS_DOM)]
         browser.close()
     # every case page; home, about, integration, search, statistics, events, publicity, national,
-    # revocations, all cases; an index and a value page per dimension
-    assert loaded == len(pages) == len(PAYLOADS) + 10 + 5 * 2
+    # revocations, all cases; an index and a value page per dimension; all of them in both languages
+    assert loaded == len(pages) == 2 * (len(PAYLOADS) + 10 + 5 * 2)
     assert dialogs == []
     assert dangerous == []
     assert shown_as_text == len(listed) == 31

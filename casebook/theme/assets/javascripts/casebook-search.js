@@ -14,7 +14,32 @@
   var SEPARATORS = /[\s"'`()\[\]{}<>:;,.!?|\/\\+*=~^&%$#@，。、；：！？（）【】《》“”‘’]+/;
   var MAX_QUERY = 100;
   var PAGE_SIZE = 10;
-  var FACET_NAMES = { method: "方法与技术", industry: "行业", direction: "遴选方向", city: "市州", year: "年份", status: "状态" };
+  var FACETS = ["method", "industry", "direction", "city", "year", "status"];
+  // The page's language is the site's: Chinese at the root, English under /en/.
+  var MESSAGES = {
+    zh: {
+      method: "方法与技术", industry: "行业", direction: "遴选方向", city: "市州", year: "年份", status: "状态",
+      inNotice: "公示中", yearOf: "{year} 年", count: "{value}（{count}）", failed: "检索失败",
+      pages: "结果分页", previous: "上一页", next: "下一页", searching: "正在检索……",
+      found: "“{q}”：共 {total} 条", page: "，第 {page} / {pages} 页",
+      none: "没有找到与“{q}”相关的案例。可以换用更短的词，或按方法、行业浏览。",
+      unavailable: "检索暂时不可用，请稍后再试。"
+    },
+    en: {
+      method: "Method", industry: "Industry", direction: "Selection direction", city: "City", year: "Year",
+      status: "Status", inNotice: "In public notice", yearOf: "{year}", count: "{value} ({count})",
+      failed: "Search failed", pages: "Result pages", previous: "Previous", next: "Next",
+      searching: "Searching…", found: "“{q}”: {total} cases", page: ", page {page} of {pages}",
+      none: "No case found for “{q}”. Try a shorter word, or browse by method or industry. " +
+            "Untranslated cases are found by their Chinese words.",
+      unavailable: "Search is not available at the moment; please try again later."
+    }
+  };
+  var messages = MESSAGES[/^en\b/.test(document.documentElement.lang) ? "en" : "zh"];
+
+  function t(key, values) {
+    return messages[key].replace(/\{(\w+)\}/g, function (_, name) { return String(values[name]); });
+  }
 
   var rootMeta = document.querySelector('meta[name="casebook-root"]');
   var root = new URL((rootMeta ? rootMeta.content : ".") + "/", location.href);
@@ -195,7 +220,7 @@
   function serviceSearch(params) {
     return fetch(new URL("api/search?" + params.toString(), root)).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) throw Object.assign(new Error(body.error ? body.error.message : "检索失败"), { shown: true });
+        if (!response.ok) throw Object.assign(new Error(body.error ? body.error.message : t("failed", {})), { shown: true });
         return body;
       });
     });
@@ -233,10 +258,10 @@
   }
 
   function hitNode(hit) {
-    var details = [hit.enterprise, hit.city, hit.year ? hit.year + " 年" : ""].filter(Boolean).join(" · ");
+    var details = [hit.enterprise, hit.city, hit.year ? t("yearOf", { year: hit.year }) : ""].filter(Boolean).join(" · ");
     var title = element("a", { href: new URL(hit.url, root).href }, [hit.title]);
     var children = [element("h2", { "class": "cb-hit__title" }, [title])];
-    if (hit.status === "公示中") children.push(element("span", { "class": "cb-badge cb-badge--pending" }, ["公示中"]));
+    if (hit.status === "公示中") children.push(element("span", { "class": "cb-badge cb-badge--pending" }, [t("inNotice", {})]));
     if (details) children.push(element("p", { "class": "cb-hit__details" }, [details]));
     (hit.snippets || []).forEach(function (snippet) { children.push(snippetNode(snippet)); });
     return element("li", { "class": "cb-hit" }, children);
@@ -249,16 +274,16 @@
       var active = params.get(name) === facet.value;
       if (active) next.delete(name); else next.set(name, facet.value);
       next.delete("page");
-      var label = facet.value + "（" + facet.count + "）" + (active ? " ✕" : "");
+      var label = t("count", facet) + (active ? " ✕" : "");
       var link = element("a", { href: "?" + next.toString(), "aria-current": active ? "true" : "false" }, [label]);
       list.appendChild(element("li", {}, [link]));
     });
-    return element("section", { "class": "cb-facet" }, [element("h2", {}, [FACET_NAMES[name]]), list]);
+    return element("section", { "class": "cb-facet" }, [element("h2", {}, [t(name, {})]), list]);
   }
 
   function pagerNode(result, params) {
-    var nav = element("nav", { "class": "cb-pager", "aria-label": "结果分页" });
-    [["上一页", result.page - 1], ["下一页", result.page + 1]].forEach(function (item) {
+    var nav = element("nav", { "class": "cb-pager", "aria-label": t("pages", {}) });
+    [[t("previous", {}), result.page - 1], [t("next", {}), result.page + 1]].forEach(function (item) {
       if (item[1] < 1 || item[1] > result.pages) return;
       var next = new URLSearchParams(params);
       next.set("page", String(item[1]));
@@ -270,15 +295,16 @@
   function show(result, params, status, results, facets) {
     results.textContent = "";
     facets.textContent = "";
+    var values = { q: params.get("q"), total: result.total, page: result.page, pages: result.pages };
     status.textContent = result.total
-      ? "“" + params.get("q") + "”：共 " + result.total + " 条" + (result.pages > 1 ? "，第 " + result.page + " / " + result.pages + " 页" : "")
-      : "没有找到与“" + params.get("q") + "”相关的案例。可以换用更短的词，或按方法、行业浏览。";
+      ? t("found", values) + (result.pages > 1 ? t("page", values) : "")
+      : t("none", values);
     var list = element("ol", { "class": "cb-hits", start: String((result.page - 1) * PAGE_SIZE + 1) });
     result.hits.forEach(function (hit) { list.appendChild(hitNode(hit)); });
     results.appendChild(list);
     if (result.pages > 1) results.appendChild(pagerNode(result, params));
     if (result.facets) {
-      Object.keys(FACET_NAMES).forEach(function (name) {
+      FACETS.forEach(function (name) {
         if (result.facets[name] && result.facets[name].length) facets.appendChild(facetNode(name, result.facets[name], params));
       });
     }
@@ -294,12 +320,12 @@
     var query = (params.get("q") || "").trim();
     if (!query) return;
     input.value = query;
-    status.textContent = "正在检索……";
+    status.textContent = t("searching", {});
     search(params).then(function (result) {
       show(result, params, status, results, facets);
       document.documentElement.setAttribute("data-cb-search", service ? "service" : "static");
     }, function (error) {
-      status.textContent = error.shown ? error.message : "检索暂时不可用，请稍后再试。";
+      status.textContent = error.shown ? error.message : t("unavailable", {});
     });
   }
 
