@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from datetime import date
 from pathlib import Path
 
@@ -60,11 +61,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             environment = page_environment(self.language, self.casebook.vocabularies)
             for page in render_pages(pages, environment):
                 # Generated pages never warn for being left out of the nav: most of them are meant to be.
-                files.append(File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+                file = File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+                file.edit_uri = self._record_edit_uri(page, config)
+                files.append(file)
                 self.generated[page.uri] = page
             for path, content in self._data_files(config).items():
                 files.append(File.generated(config, path, content=content))
         return files
+
+    def _record_edit_uri(self, page: RenderedPage, config: MkDocsConfig) -> str | None:
+        """A case page is edited in its record: the path MkDocs joins to repo_url and edit_uri."""
+        case = page.planned.context.get("case")
+        if case is None:
+            return None
+        record = _beside_config(config, self.config.cases) / str(case.year) / f"{case.id}.yaml"
+        return Path(os.path.relpath(record, config.docs_dir)).as_posix()
 
     @property
     def language(self) -> Language:

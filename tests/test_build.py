@@ -164,3 +164,13 @@ def test_a_method_page_opens_with_its_hand_written_guide(sample_site):
     assert guide < cases < html.index('href="../../cases/SC-2021-001/"')
     assert not (sample_site / "guides").exists()  # a guide is part of its method's page, not a page
     assert "DMAIC" not in page(sample_site, "methods/spc/")  # only methods with a guide show one
+
+
+def test_every_case_page_links_to_its_record_for_editing(sample_site, casebook):
+    repository = "https://git.example.gov.cn/jxt/casebook/edit/main/"
+    for case in casebook.cases:
+        for prefix, title in (("", "编辑此页"), ("en/", "Edit this page")):
+            found = re.findall(r'<a href="([^"]+)" title="' + title + '"', page(sample_site, f"{prefix}cases/{case.id}/"))
+            assert found == [f"{repository}cases/{case.year}/{case.id}.yaml"], (prefix, case.id)
+            assert (ROOT / found[0].removeprefix(repository)).is_file()
+    assert re.search(r'<a href="' + repository + r'content/about.md" title="编辑此页"', page(sample_site, "about/"))
