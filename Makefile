@@ -8,10 +8,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve preview build check test check-site bench chromium clean
 
+# Checks and builds the site, serves it with the search service, and rebuilds it whenever a record
+# changes: problems show in the terminal and on every page until they are fixed.
 serve: $(VENV)/.run-installed
-	$(BIN)/casebook check
-	$(BIN)/casebook build
-	$(BIN)/casebook serve --port $(PORT)
+	$(BIN)/casebook serve --watch --port $(PORT)
 
 # Rebuilds on every change to cases/, content/ or the package while you edit.
 preview: $(VENV)/.run-installed

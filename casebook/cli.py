@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="允许跨域调用检索接口的来源，可重复，例如厅门户网站的地址")
+    serve.add_argument("--watch", action="store_true",
+                       help="预览：先生成网站，之后案例记录或页面一有修改就重新生成；记录有问题时在终端和每个页面顶部列出")
+    serve.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases，用于 --watch）")
     serve.set_defaults(run=_serve)
     return parser
 
@@ -137,9 +140,30 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .api import create_app
 
-    app = create_app(args.build, cors_origins=args.cors_origin)
-    print(f"网站和检索接口：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if not args.watch:
+        app = create_app(args.build, cors_origins=args.cors_origin)
+        print(f"网站和检索接口：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        return 0
+    return _serve_preview(args, lambda: create_app(args.build, cors_origins=args.cors_origin))
+
+
+def _serve_preview(args: argparse.Namespace, make_site_app) -> int:
+    import threading
+
+    import uvicorn
+
+    from .preview import PreviewApp, Rebuilder
+
+    rebuilder = Rebuilder(args.cases, args.build, Path("mkdocs.yml"))
+    rebuilder.rebuild()
+    stop = threading.Event()
+    threading.Thread(target=rebuilder.watch, args=(stop,), daemon=True).start()
+    print(f"预览：http://{args.host}:{args.port}/  修改案例记录后保存即自动重新生成（按 Ctrl+C 停止）")
+    try:
+        uvicorn.run(PreviewApp(rebuilder, make_site_app), host=args.host, port=args.port, log_level="warning")
+    finally:
+        stop.set()
     return 0
 
 

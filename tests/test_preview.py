@@ -1,0 +1,101 @@
+"""The preview (``casebook serve --watch``): a failed rebuild keeps the last good site and shows its
+problems on every page and in the terminal; a fix, saved, rebuilds it."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from casebook.api import create_app
+from casebook.preview import PROBLEMS_TITLE, PreviewApp, Rebuilder, with_problems_banner
+
+ROOT = Path(__file__).parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "casebook"
+RECORD = "2021/SC-2021-001.yaml"
+
+
+@pytest.fixture
+def preview(tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURE, cases)
+    said: list[str] = []
+    rebuilder = Rebuilder(cases, tmp_path / "out", ROOT / "mkdocs.yml", report=said.append)
+    return rebuilder, cases, said
+
+
+def _break(cases: Path) -> str:
+    record = cases / RECORD
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("year: 2021", "year: 二〇二一", 1), encoding="utf-8")
+    return text
+
+
+def test_a_failed_rebuild_keeps_the_site_and_reports_each_problem(preview):
+    rebuilder, cases, said = preview
+    assert rebuilder.rebuild() and rebuilder.problems == []
+    home = (rebuilder.out / "site" / "index.html").read_text(encoding="utf-8")
+    original = _break(cases)
+    assert not rebuilder.rebuild()
+    assert len(rebuilder.problems) == 1
+    assert rebuilder.problems[0].endswith(f"{RECORD}:5:7: 字段 year：应为整数")
+    assert "共发现 1 个问题" in said[-1]
+    assert (rebuilder.out / "site" / "index.html").read_text(encoding="utf-8") == home
+    (cases / RECORD).write_text(original, encoding="utf-8")
+    assert rebuilder.rebuild() and rebuilder.problems == []
+
+
+def test_every_page_shows_the_problems_until_they_are_fixed(preview):
+    rebuilder, cases, _ = preview
+    rebuilder.rebuild()
+    client = TestClient(PreviewApp(rebuilder, lambda: create_app(rebuilder.out)))
+    assert PROBLEMS_TITLE not in client.get("/cases/SC-2021-001/").text
+    original = _break(cases)
+    rebuilder.rebuild()
+    for address in ("/", "/cases/SC-2021-001/", "/en/methods/"):
+        page = client.get(address)
+        assert page.status_code == 200
+        assert PROBLEMS_TITLE in page.text and rebuilder.problems[0].split(": ", 1)[1] in page.text
+        assert int(page.headers["content-length"]) == len(page.content)
+    assert client.get("/api/search", params={"q": "六西格玛"}).json()["total"] >= 1  # search keeps working
+    (cases / RECORD).write_text(original, encoding="utf-8")
+    rebuilder.rebuild()
+    assert PROBLEMS_TITLE not in client.get("/cases/SC-2021-001/").text
+
+
+def test_without_any_site_yet_the_problems_are_the_page(preview):
+    rebuilder, cases, _ = preview
+    _break(cases)
+    assert not rebuilder.rebuild()
+    client = TestClient(PreviewApp(rebuilder, lambda: create_app(rebuilder.out)))
+    page = client.get("/")
+    assert PROBLEMS_TITLE in page.text and RECORD in page.text
+
+
+def test_the_banner_is_the_first_thing_in_the_body_and_escapes_the_problem():
+    page = with_problems_banner('<html><body class="x"><h1>t</h1></body></html>', ["a.yaml:1:1: <b>坏</b>"])
+    assert page.startswith('<html><body class="x"><div class="cb-preview-problems" role="alert">')
+    assert "&lt;b&gt;坏&lt;/b&gt;" in page and "<b>坏" not in page
+
+
+def test_saving_a_record_rebuilds_the_site(preview):
+    rebuilder, cases, said = preview
+    rebuilder.rebuild()
+    stop = threading.Event()
+    watcher = threading.Thread(target=rebuilder.watch, args=(stop,), daemon=True)
+    watcher.start()
+    try:
+        time.sleep(1)  # the watcher is listening
+        _break(cases)
+        deadline = time.monotonic() + 60
+        while not rebuilder.problems and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert rebuilder.problems, said
+        assert "检测到修改，正在重新生成……" in said
+    finally:
+        stop.set()
+        watcher.join(10)
