@@ -111,7 +111,8 @@ def _strings(value) -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
-def test_a_broken_link_fails_the_build_and_keeps_the_published_site(tmp_path):
+@pytest.mark.parametrize("broken", ["about.md", "en/about.md"])  # the Chinese build, or the English one beside it
+def test_a_broken_link_fails_the_build_and_keeps_the_published_site(tmp_path, broken):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "content", project / "content")
     for config in ("mkdocs.yml", "mkdocs.en.yml"):
@@ -123,7 +124,7 @@ def test_a_broken_link_fails_the_build_and_keeps_the_published_site(tmp_path):
     live = build_site(fixture, out, project / "mkdocs.yml")
     published = (live / "index.html").read_text(encoding="utf-8")
 
-    (project / "content" / "about.md").write_text("# 关于\n\n[无处](nowhere.md)\n", encoding="utf-8")
+    (project / "content" / broken).write_text("# 关于\n\n[无处](nowhere.md)\n", encoding="utf-8")
     with pytest.raises(BuildFailed, match="网站生成失败"):
         build_site(fixture, out, project / "mkdocs.yml")
     assert (live / "index.html").read_text(encoding="utf-8") == published
