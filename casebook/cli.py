@@ -1,4 +1,4 @@
-"""The ``casebook`` command: check, schema, build, serve."""
+"""The ``casebook`` command: check, schema, build, serve, and new records (new)."""
 
 from __future__ import annotations
 
@@ -66,13 +66,27 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="允许跨域调用检索接口的来源，可重复，例如厅门户网站的地址")
     serve.set_defaults(run=_serve)
+    _intake_commands(commands)
     return parser
 
 
-def _check(args: argparse.Namespace) -> int:
-    from .records import load_casebook
+def _intake_commands(commands) -> None:
+    from .essentials import add_options
 
-    casebook = load_casebook(args.cases)
+    new = commands.add_parser("new", help="新建一条案例记录：按编号规则命名，每个字段附中文说明，未知内容写成“【待填写】”")
+    new.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
+    add_options(new)
+    new.set_defaults(run=_new)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .placeholders import folder_placeholder_problems, with_placeholders
+    from .records import check_casebook
+
+    casebook, problems = check_casebook(args.cases)
+    problems = with_placeholders(problems, folder_placeholder_problems(args.cases))
+    if problems:
+        raise ProblemsFound(problems)
     print(f"全部 {len(casebook.cases)} 条案例记录检查通过。")
     return 0
 
@@ -93,11 +107,22 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build_site
     from .stopwatch import Stopwatch
 
+    _refuse_placeholders(args.cases)
     stopwatch = Stopwatch()
     site = build_site(args.cases, args.out, stopwatch=stopwatch)
     print(stopwatch)
     print(f"网站已生成：{site}")
     return 0
+
+
+def _refuse_placeholders(cases: Path) -> None:
+    """A record still holding “【待填写】” is a draft: it is never published."""
+    from .placeholders import folder_placeholder_problems, with_placeholders
+    from .records import check_casebook
+
+    placeholders = folder_placeholder_problems(cases)
+    if placeholders:
+        raise ProblemsFound(with_placeholders(check_casebook(cases)[1], placeholders))
 
 
 def _rollback(args: argparse.Namespace) -> int:
@@ -139,6 +164,59 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"网站和检索接口：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _vocabularies(cases: Path):
+    from .vocabulary import load_vocabularies
+
+    vocabularies, problems = load_vocabularies(cases / "vocabularies")
+    if vocabularies is None:
+        raise ProblemsFound(problems)
+    return vocabularies
+
+
+def _options_or_fail(args: argparse.Namespace, vocabularies) -> dict:
+    from .essentials import from_options
+
+    known, problems = from_options(args, vocabularies)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        raise SystemExit(1)
+    return known
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .drafts import Draft, next_id, today, write_record
+    from .essentials import Cancelled, ask_missing
+
+    vocabularies = _vocabularies(args.cases)
+    known = _options_or_fail(args, vocabularies)
+    if sys.stdin.isatty():
+        try:
+            known = ask_missing(known, vocabularies)
+        except Cancelled:
+            print("\n已取消，没有生成文件。", file=sys.stderr)
+            return 1
+    elif "year" not in known:
+        print("不在终端中运行时，请用 --year 给出认定年份（其余没有给出的内容写成“【待填写】”）", file=sys.stderr)
+        return 1
+    draft = Draft({**known, "id": next_id(args.cases, known["year"]), "updated": today()})
+    _report_written(write_record(args.cases, draft, vocabularies), args.cases, vocabularies)
+    return 0
+
+
+def _report_written(path: Path, cases: Path, vocabularies, announce: bool = True) -> None:
+    from .drafts import remaining_problems
+    from .problems import display_path
+
+    if announce:
+        print(f"已生成 {display_path(path)}")
+    remaining = remaining_problems(path, cases, vocabularies)
+    if remaining:
+        print(f"还有 {len(remaining)} 处需要填写或修改（casebook check 会列出同样的内容）：")
+        print("\n".join(str(problem) for problem in remaining))
+    else:
+        print("记录检查通过。")
 
 
 if __name__ == "__main__":
