@@ -1,4 +1,4 @@
-"""The ``casebook`` command: check, schema, build, serve, and new records (new)."""
+"""The ``casebook`` command: check, schema, build, serve, and new records (new, import-docx)."""
 
 from __future__ import annotations
 
@@ -77,6 +77,13 @@ def _intake_commands(commands) -> None:
     new.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
     add_options(new)
     new.set_defaults(run=_new)
+
+    word = commands.add_parser("import-docx", help="把按第八条标题编写的 Word 典型经验材料（.docx）导入为新记录")
+    word.add_argument("file", type=Path, metavar="FILE.docx", help="典型经验材料")
+    word.add_argument("--id", metavar="SC-年份-序号", help="记录编号（默认用该年份的下一个编号）")
+    word.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
+    add_options(word, leave_out=("title",))
+    word.set_defaults(run=_import_docx)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -202,6 +209,39 @@ def _new(args: argparse.Namespace) -> int:
         return 1
     draft = Draft({**known, "id": next_id(args.cases, known["year"]), "updated": today()})
     _report_written(write_record(args.cases, draft, vocabularies), args.cases, vocabularies)
+    return 0
+
+
+def _import_docx(args: argparse.Namespace) -> int:
+    from .drafts import Draft, next_id, today, write_record
+    from .material import enterprise_in_title
+    from .problems import display_path
+    from .wordmaterial import read_material
+
+    vocabularies = _vocabularies(args.cases)
+    known = _options_or_fail(args, vocabularies)
+    if "id" not in known and "year" not in known:
+        print("请用 --year 给出认定年份，或用 --id 给出记录编号", file=sys.stderr)
+        return 1
+    material = read_material(args.file, display_path(args.file))
+    values = {**known, **material.fields, "updated": today()}
+    values.setdefault("id", next_id(args.cases, known.get("year")))
+    values["year"] = values["id"][3:7]
+    guessed = None if "enterprise.name" in values else enterprise_in_title(values.get("title", ""))
+    if guessed:
+        values["enterprise.name"] = guessed
+    draft = Draft(values, [(left.where, left.markdown) for left in material.leftovers], material.images)
+    path = write_record(args.cases, draft, vocabularies)
+    print(f"已生成 {display_path(path)}")
+    if material.images:
+        print(f"正文中的 {len(material.images)} 张图片保存在 {display_path(path.with_suffix(''))}/。"
+              "注意：网站目前还不显示正文中的图片，图片的说明文字也不会显示。")
+    if guessed:
+        print(f"企业名称按质量标杆名称推断为“{guessed}”：请核对，或用 --enterprise 指定。")
+    if material.notices:
+        print(f"导入时需要核对的地方（{len(material.notices)} 处，行号为 Word 文档中的段落序号）：")
+        print("\n".join(str(notice) for notice in material.notices))
+    _report_written(path, args.cases, vocabularies, announce=False)
     return 0
 
 
