@@ -1,4 +1,4 @@
-"""The ``casebook`` command: check, schema, build, serve, and new records (new, import-docx)."""
+"""The ``casebook`` command: check, schema, build, serve, and new records (new, import-docx, import-list)."""
 
 from __future__ import annotations
 
@@ -84,6 +84,15 @@ def _intake_commands(commands) -> None:
     word.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
     add_options(word, leave_out=("title",))
     word.set_defaults(run=_import_docx)
+
+    listing = commands.add_parser("import-list", help="按经济和信息化厅的年度名单（.xlsx 或 .csv）新建或更新记录")
+    listing.add_argument("file", type=Path, metavar="FILE", help="名单文件（.xlsx 或 .csv）")
+    listing.add_argument("--year", required=True, help="认定年份")
+    listing.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
+    listing.add_argument("--notice", metavar="文号", help="新建的记录为“已认定”，填写这个认定文件文号")
+    listing.add_argument("--publicity-start", metavar="YYYY-MM-DD", help="新建的记录为“公示中”，填写公示开始日期")
+    listing.add_argument("--dry-run", action="store_true", help="只检查名单并列出将做的修改，不写入任何文件")
+    listing.set_defaults(run=_import_list)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -257,6 +266,28 @@ def _report_written(path: Path, cases: Path, vocabularies, announce: bool = True
         print("\n".join(str(problem) for problem in remaining))
     else:
         print("记录检查通过。")
+
+
+def _import_list(args: argparse.Namespace) -> int:
+    from .answers import Invalid, parse
+    from .listimport import RecognitionOptions, import_list
+    from .problems import display_path
+    from .yearlist import read_year_list
+
+    vocabularies = _vocabularies(args.cases)
+    try:
+        year = parse("year", args.year)
+        start = parse("recognition.publicity.start", args.publicity_start).isoformat() if args.publicity_start else None
+    except Invalid as invalid:
+        print(f"选项有误：{invalid}", file=sys.stderr)
+        return 1
+    year_list = read_year_list(args.file, display_path(args.file))
+    result = import_list(year_list, year, args.cases, vocabularies, RecognitionOptions(args.notice, start), args.dry_run)
+    for line in [str(p) for p in year_list.ignored] + result.done:
+        print(line)
+    if result.problems:
+        raise ProblemsFound(result.problems)
+    return 0
 
 
 if __name__ == "__main__":
