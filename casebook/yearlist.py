@@ -84,7 +84,7 @@ def read_year_list(path: Path, shown_as: str) -> YearList:
 
 
 def _csv_rows(raw: bytes, shown_as: str) -> list[list[str]]:
-    """The rows in the first encoding whose text has a recognisable header (short GBK text can pass as UTF-8)."""
+    """The rows in the first encoding whose text has a recognisable header (GBK bytes may happen to be valid UTF-8)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]
     elif raw.startswith(b"\xef\xbb\xbf"):

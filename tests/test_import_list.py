@@ -66,7 +66,7 @@ EXPECTED_ERR = [
 ]
 
 
-@pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig"])
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig", "utf-16"])
 def test_a_csv_list_creates_records_and_reports_each_unusable_row(encoding, workdir, capsys):
     (workdir / "名单.csv").write_bytes(csv_text(ROWS).encode(encoding))
     code, out, err = run(capsys, "import-list", "名单.csv", "--year", "2026")
@@ -81,14 +81,14 @@ def test_a_csv_list_creates_records_and_reports_each_unusable_row(encoding, work
     assert record_data(workdir / "cases" / "2026" / "SC-2026-006.yaml")["directions"] == ["中小企业“新、专、特、精”"]
 
 
-def test_a_short_gbk_list_that_also_decodes_as_utf8_is_read_as_gbk(workdir, capsys):
-    # “序号,企业名称,质量标杆名称” in GBK happens to be valid UTF-8 too; only GBK gives a header.
+def test_records_created_with_a_notice_number_are_recognised(workdir, capsys):
     text = "序号,企业名称,质量标杆名称\r\n1,甲公司,甲公司实施精益生产的经验\r\n"
-    raw = text.encode("gbk")
-    (workdir / "短.csv").write_bytes(raw)
-    code, out, err = run(capsys, "import-list", "短.csv", "--year", "2026")
-    assert (code, out, err) == (0, "第 2 行：已新建 cases/2026/SC-2026-001.yaml（还有 16 处需要填写）\n", "")
-    assert record_data(workdir / "cases" / "2026" / "SC-2026-001.yaml")["enterprise"]["name"] == "甲公司"
+    (workdir / "短.csv").write_bytes(text.encode("gbk"))
+    code, out, err = run(capsys, "import-list", "短.csv", "--year", "2026", "--notice", "川经信质〔2026〕12号")
+    assert (code, out, err) == (0, "第 2 行：已新建 cases/2026/SC-2026-001.yaml（还有 14 处需要填写）\n", "")
+    data = record_data(workdir / "cases" / "2026" / "SC-2026-001.yaml")
+    assert data["enterprise"]["name"] == "甲公司"
+    assert data["recognition"] == {"status": "已认定", "notice": {"number": "川经信质〔2026〕12号"}}
 
 
 def test_an_excel_list_with_a_title_row_and_numbers_as_numbers(workdir, capsys):
