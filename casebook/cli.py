@@ -1,4 +1,4 @@
-"""The ``casebook`` command: check, schema, build, serve."""
+"""The ``casebook`` command: check, schema, build, serve, and new records (new, import-docx, import-list)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,33 @@ def _parser() -> argparse.ArgumentParser:
                        help="预览：先生成网站，之后案例记录或页面一有修改就重新生成；记录有问题时在终端和每个页面顶部列出")
     serve.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases，用于 --watch）")
     serve.set_defaults(run=_serve)
+    _intake_commands(commands)
     return parser
+
+
+def _intake_commands(commands) -> None:
+    from .essentials import add_options
+
+    new = commands.add_parser("new", help="新建一条案例记录：按编号规则命名，每个字段附中文说明，未知内容写成“【待填写】”")
+    new.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
+    add_options(new)
+    new.set_defaults(run=_new)
+
+    word = commands.add_parser("import-docx", help="把按第八条标题编写的 Word 典型经验材料（.docx）导入为新记录")
+    word.add_argument("file", type=Path, metavar="FILE.docx", help="典型经验材料")
+    word.add_argument("--id", metavar="SC-年份-序号", help="记录编号（默认用该年份的下一个编号）")
+    word.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
+    add_options(word, leave_out=("title",))
+    word.set_defaults(run=_import_docx)
+
+    listing = commands.add_parser("import-list", help="按经济和信息化厅的年度名单（.xlsx 或 .csv）新建或更新记录")
+    listing.add_argument("file", type=Path, metavar="FILE", help="名单文件（.xlsx 或 .csv）")
+    listing.add_argument("--year", required=True, help="认定年份")
+    listing.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="案例目录（默认 cases）")
+    listing.add_argument("--notice", metavar="文号", help="新建的记录为“已认定”，填写这个认定文件文号")
+    listing.add_argument("--publicity-start", metavar="YYYY-MM-DD", help="新建的记录为“公示中”，填写公示开始日期")
+    listing.add_argument("--dry-run", action="store_true", help="只检查名单并列出将做的修改，不写入任何文件")
+    listing.set_defaults(run=_import_list)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -164,6 +190,114 @@ def _serve_preview(args: argparse.Namespace, make_site_app) -> int:
         uvicorn.run(PreviewApp(rebuilder, make_site_app), host=args.host, port=args.port, log_level="warning")
     finally:
         stop.set()
+    return 0
+
+
+def _vocabularies(cases: Path):
+    from .vocabulary import load_vocabularies
+
+    vocabularies, problems = load_vocabularies(cases / "vocabularies")
+    if vocabularies is None:
+        raise ProblemsFound(problems)
+    return vocabularies
+
+
+def _options_or_fail(args: argparse.Namespace, vocabularies) -> dict:
+    from .essentials import from_options
+
+    known, problems = from_options(args, vocabularies)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        raise SystemExit(1)
+    return known
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .drafts import Draft, next_id, today, write_record
+    from .essentials import Cancelled, ask_missing
+
+    vocabularies = _vocabularies(args.cases)
+    known = _options_or_fail(args, vocabularies)
+    if sys.stdin.isatty():
+        try:
+            known = ask_missing(known, vocabularies)
+        except Cancelled:
+            print("\n已取消，没有生成文件。", file=sys.stderr)
+            return 1
+    elif "year" not in known:
+        print("不在终端中运行时，请用 --year 给出认定年份（其余没有给出的内容写成“【待填写】”）", file=sys.stderr)
+        return 1
+    draft = Draft({**known, "id": next_id(args.cases, known["year"]), "updated": today()})
+    _report_written(write_record(args.cases, draft, vocabularies), args.cases, vocabularies)
+    return 0
+
+
+def _import_docx(args: argparse.Namespace) -> int:
+    from .drafts import Draft, next_id, today, write_record
+    from .material import enterprise_in_title
+    from .problems import display_path
+    from .wordmaterial import read_material
+
+    vocabularies = _vocabularies(args.cases)
+    known = _options_or_fail(args, vocabularies)
+    if "id" not in known and "year" not in known:
+        print("请用 --year 给出认定年份，或用 --id 给出记录编号", file=sys.stderr)
+        return 1
+    material = read_material(args.file, display_path(args.file))
+    values = {**known, **material.fields, "updated": today()}
+    values.setdefault("id", next_id(args.cases, known.get("year")))
+    values["year"] = values["id"][3:7]
+    guessed = None if "enterprise.name" in values else enterprise_in_title(values.get("title", ""))
+    if guessed:
+        values["enterprise.name"] = guessed
+    draft = Draft(values, [(left.where, left.markdown) for left in material.leftovers], material.images)
+    path = write_record(args.cases, draft, vocabularies)
+    print(f"已生成 {display_path(path)}")
+    if material.images:
+        print(f"正文中的 {len(material.images)} 张图片保存在 {display_path(path.with_suffix(''))}/。"
+              "注意：网站目前还不显示正文中的图片，图片的说明文字也不会显示。")
+    if guessed:
+        print(f"企业名称按质量标杆名称推断为“{guessed}”：请核对，或用 --enterprise 指定。")
+    if material.notices:
+        print(f"导入时需要核对的地方（{len(material.notices)} 处，行号为 Word 文档中的段落序号）：")
+        print("\n".join(str(notice) for notice in material.notices))
+    _report_written(path, args.cases, vocabularies, announce=False)
+    return 0
+
+
+def _report_written(path: Path, cases: Path, vocabularies, announce: bool = True) -> None:
+    from .drafts import remaining_problems
+    from .problems import display_path
+
+    if announce:
+        print(f"已生成 {display_path(path)}")
+    remaining = remaining_problems(path, cases, vocabularies)
+    if remaining:
+        print(f"还有 {len(remaining)} 处需要填写或修改（casebook check 会列出同样的内容）：")
+        print("\n".join(str(problem) for problem in remaining))
+    else:
+        print("记录检查通过。")
+
+
+def _import_list(args: argparse.Namespace) -> int:
+    from .answers import Invalid, parse
+    from .listimport import RecognitionOptions, import_list
+    from .problems import display_path
+    from .yearlist import read_year_list
+
+    vocabularies = _vocabularies(args.cases)
+    try:
+        year = parse("year", args.year)
+        start = parse("recognition.publicity.start", args.publicity_start).isoformat() if args.publicity_start else None
+    except Invalid as invalid:
+        print(f"选项有误：{invalid}", file=sys.stderr)
+        return 1
+    year_list = read_year_list(args.file, display_path(args.file))
+    result = import_list(year_list, year, args.cases, vocabularies, RecognitionOptions(args.notice, start), args.dry_run)
+    for line in [str(p) for p in year_list.ignored] + result.done:
+        print(line)
+    if result.problems:
+        raise ProblemsFound(result.problems)
     return 0
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .model import Case, CaseFile, field_names
+from .placeholders import placeholder_problems, with_placeholders
 from .problems import Problem, ProblemsFound, display_path, schema_problems
 from .promotion import FOLDER as PROMOTION_FOLDER
 from .promotion import Promotion, load_promotion
@@ -75,6 +76,13 @@ def _check_record(path: Path, folder: Path, vocabularies: Vocabularies) -> tuple
         return None, problems
     if not isinstance(document.data, dict):
         return None, [Problem(shown_as, 1, 1, "记录应是一组“键: 值”（第一行通常是 id: SC-年份-序号）")]
+    case, problems = _validated(path, folder, vocabularies, document)
+    # A draft's gaps (“【待填写】”) are reported as such, in place of what the schema says there.
+    gaps = placeholder_problems(document)
+    return (None, with_placeholders(problems, gaps)) if gaps else (case, problems)
+
+
+def _validated(path: Path, folder: Path, vocabularies: Vocabularies, document: Document) -> tuple[Case | None, list[Problem]]:
     try:
         record = CaseFile.model_validate(document.data, context={"vocabularies": vocabularies})
     except ValidationError as error:
