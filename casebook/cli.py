@@ -254,8 +254,8 @@ def _import_docx(args: argparse.Namespace) -> int:
     path = write_record(args.cases, draft, vocabularies)
     print(f"已生成 {display_path(path)}")
     if material.images:
-        print(f"正文中的 {len(material.images)} 张图片保存在 {display_path(path.with_suffix(''))}/。"
-              "注意：网站目前还不显示正文中的图片，图片的说明文字也不会显示。")
+        print(f"正文中的 {len(material.images)} 张图片保存在 {display_path(path.with_suffix(''))}/，"
+              "和记录一起提交；网站在案例页中显示它们。")
     if guessed:
         print(f"企业名称按质量标杆名称推断为“{guessed}”：请核对，或用 --enterprise 指定。")
     if material.notices:

@@ -67,6 +67,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 self.generated[page.uri] = page
             for path, content in self._data_files(config).items():
                 files.append(File.generated(config, path, content=content))
+            for case_id, images in self.casebook.images.items():
+                for image in images:  # beside the case page, where its text refers to them
+                    files.append(File.generated(config, f"cases/{case_id}/{image.name}", abs_src_path=str(image)))
         return files
 
     def _record_edit_uri(self, page: RenderedPage, config: MkDocsConfig) -> str | None:

@@ -6,7 +6,7 @@ the year, two records can never share an id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -31,6 +31,8 @@ class Casebook:
     cases: list[Case]
     vocabularies: Vocabularies
     promotion: Promotion = Promotion()
+    images: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    """The pictures beside each record (``cases/<year>/<id>/``) that its text may show, by case id."""
 
 
 def load_casebook(folder: Path) -> Casebook:
@@ -48,18 +50,34 @@ def check_casebook(folder: Path) -> tuple[Casebook | None, list[Problem]]:
     vocabularies, problems = load_vocabularies(folder / VOCABULARY_FOLDER)
     if vocabularies is None:
         return None, problems
-    cases = []
+    cases, images = [], {}
     for path in record_paths(folder):
         case, found = _check_record(path, folder, vocabularies)
         problems += found
         if case is not None:
             cases.append(case)
+            images[case.id], found = _record_images(path.with_suffix(""))
+            problems += found
     listed = {case.id for case in cases if case.recognition.status != "已撤销"}
     promotion, found = load_promotion(folder / PROMOTION_FOLDER, listed)
     problems += found
     if problems:
         return None, sorted(problems)
-    return Casebook(sorted(cases, key=lambda c: c.id), vocabularies, promotion), []
+    return Casebook(sorted(cases, key=lambda c: c.id), vocabularies, promotion, images), []
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def _record_images(folder: Path) -> tuple[tuple[Path, ...], list[Problem]]:
+    """A record's picture folder: only pictures every browser shows, and nothing that could run
+    as a page of the site (an SVG file can hold a script)."""
+    if not folder.is_dir():
+        return (), []
+    files = sorted(path for path in folder.iterdir() if path.is_file())
+    problems = [Problem(display_path(path), 1, 1, "图片只能是 PNG、JPG、GIF 或 WebP 格式：请另存为 PNG 或 JPG")
+                for path in files if path.suffix.lower() not in IMAGE_SUFFIXES]
+    return tuple(path for path in files if path.suffix.lower() in IMAGE_SUFFIXES), problems
 
 
 def record_paths(folder: Path) -> list[Path]:

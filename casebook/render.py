@@ -43,10 +43,19 @@ def markdown_text(value: Any) -> Markup:
 
 _NARRATIVE_TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "hr", "sup", "sub",
-    "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "h5", "h6", "a",
+    "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "h5", "h6", "a", "img",
 }
-_NARRATIVE_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+_NARRATIVE_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "img": {"src", "alt", "title"}}
 _URL_SCHEMES = {"http", "https", "mailto"}
+# A picture is a file beside its record (cases/<year>/<id>/image-01.png), published beside the
+# case page: never another host (a tracking pixel) and never a path out of that folder.
+_OWN_PICTURE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(?:png|jpe?g|gif|webp)", re.I)
+
+
+def _only_own_pictures(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src":
+        return value if _OWN_PICTURE.fullmatch(value) else None
+    return value
 
 
 @cache
@@ -62,7 +71,8 @@ def narrative_html(text: str) -> Markup:
     """An enterprise's Markdown as sanitised HTML, headings starting at level 3."""
     rendered = _narrative_converter().reset().convert(text)
     return Markup(nh3.clean(rendered, tags=_NARRATIVE_TAGS, attributes=_NARRATIVE_ATTRIBUTES,
-                            url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer nofollow"))
+                            url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer nofollow",
+                            attribute_filter=_only_own_pictures))
 
 
 def metric_change(metric: Metric, target: Language | None = None) -> str:
@@ -94,6 +104,7 @@ _PAGE_TAGS = _NARRATIVE_TAGS | {"h1", "h2", "div", "span", "dl", "dt", "dd", "ti
 _PAGE_ATTRIBUTES = {
     "*": {"class", "id", "lang"},
     "a": {"href", "title", "rel"},
+    "img": {"src", "alt", "title"},
     "ol": {"start"},
     "time": {"datetime"},
     "th": {"style"},
@@ -107,7 +118,7 @@ _PAGE_ATTRIBUTES = {
 def sanitised_page(html_content: str) -> str:
     """The HTML of a generated page, cleaned with an allow-list: the last line of defence."""
     return nh3.clean(html_content, tags=_PAGE_TAGS, attributes=_PAGE_ATTRIBUTES, url_schemes=_URL_SCHEMES,
-                     link_rel=None, filter_style_properties={"text-align"})
+                     link_rel=None, filter_style_properties={"text-align"}, attribute_filter=_only_own_pictures)
 
 
 def plain_text(html_content: str, limit: int | None = None) -> str:

@@ -72,7 +72,7 @@ def _open(path: Path, shown_as: str) -> WordDocument:
 _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/bmp": "bmp",
                 "image/svg+xml": "svg", "image/webp": "webp", "image/tiff": "tif", "image/x-emf": "emf",
                 "image/x-wmf": "wmf"}
-_SHOWN_BY_BROWSERS = {"png", "jpg", "gif", "svg", "webp"}
+_SHOWN_BY_BROWSERS = {"png", "jpg", "gif", "webp"}  # as records.IMAGE_SUFFIXES; SVG can hold a script
 
 # Markup inside a paragraph or the body that carries no content of its own.
 _IGNORED = {qn(tag) for tag in ("w:pPr", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr", "w:commentRangeStart",

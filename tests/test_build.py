@@ -11,6 +11,7 @@ import pytest
 from casebook.build import BuildFailed, build_site
 from casebook.model import PARTS
 from casebook.plan import is_listed
+from casebook.problems import ProblemsFound
 from casebook.records import load_casebook, record_paths
 from casebook.vocabulary import DIMENSIONS
 from casebook.yamlsource import read_yaml
@@ -175,3 +176,35 @@ def test_every_case_page_links_to_its_record_for_editing(sample_site, casebook):
             assert found == [f"{repository}cases/{case.year}/{case.id}.yaml"], (prefix, case.id)
             assert (ROOT / found[0].removeprefix(repository)).is_file()
     assert re.search(r'<a href="' + repository + r'content/about.md" title="编辑此页"', page(sample_site, "about/"))
+
+
+# The smallest valid PNG: one transparent pixel.
+PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                      "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_pictures_beside_a_record_show_on_its_page_in_both_languages(tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "casebook", cases)
+    record = cases / "2022" / "SC-2022-001.yaml"
+    text = record.read_text(encoding="utf-8")
+    assert "summary: SPC 摘要。\n" in text
+    record.write_text(text.replace("summary: SPC 摘要。\n", "summary: |\n  ![检测流程](flow.png)\n\n  SPC 摘要。\n"),
+                      encoding="utf-8")
+    (cases / "2022" / "SC-2022-001").mkdir()
+    (cases / "2022" / "SC-2022-001" / "flow.png").write_bytes(PIXEL)
+    site = build_site(cases, tmp_path / "out", ROOT / "mkdocs.yml")
+    for prefix in ("", "en/"):
+        assert '<img alt="检测流程" src="flow.png"' in page(site, f"{prefix}cases/SC-2022-001/")
+        assert (site / prefix / "cases" / "SC-2022-001" / "flow.png").read_bytes() == PIXEL
+
+
+def test_a_picture_format_browsers_cannot_show_safely_is_a_problem(tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "casebook", cases)
+    (cases / "2022" / "SC-2022-001").mkdir()
+    (cases / "2022" / "SC-2022-001" / "chart.svg").write_text("<svg/>", encoding="utf-8")
+    with pytest.raises(ProblemsFound) as found:
+        load_casebook(cases)
+    assert [(p.path.endswith("2022/SC-2022-001/chart.svg"), p.message) for p in found.value.problems] == [
+        (True, "图片只能是 PNG、JPG、GIF 或 WebP 格式：请另存为 PNG 或 JPG")]

@@ -97,3 +97,11 @@ def test_dates_are_iso():
     from casebook.render import iso_date
 
     assert iso_date(date(2021, 1, 2)) == "2021-01-02"
+
+
+def test_narrative_pictures_are_files_beside_the_record_and_nothing_else():
+    shown = narrative_html("![流程图](image-01.png) ![远程](https://tracker.example.com/p.png) "
+                           "![上级](../secret.png) ![脚本](image-02.svg)")
+    assert '<img alt="流程图" src="image-01.png">' in shown
+    assert shown.count("src=") == 1
+    assert "tracker" not in shown and "secret" not in shown and ".svg" not in shown
