@@ -9,6 +9,23 @@ import pytest
 ROOT = Path(__file__).parent.parent
 
 
+DRAFT_DAY = "2026-05-20"
+"""The day new records are dated in the intake tests (casebook new, import-docx, import-list)."""
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """A folder with a cases/ holding the real vocabularies, as the working folder; a fixed today."""
+    import shutil
+
+    from casebook import drafts
+
+    shutil.copytree(ROOT / "cases" / "vocabularies", tmp_path / "cases" / "vocabularies")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(drafts, "today", lambda: DRAFT_DAY)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The bundled sample cases built strictly, as ``casebook build`` does, into a temporary folder."""

@@ -67,3 +67,15 @@ def serve_app(app) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join()
+
+
+def run_cli(capsys, *arguments: str) -> tuple[int, str, str]:
+    """The ``casebook`` command in this process: its exit code, standard output and error."""
+    from casebook import cli
+
+    try:
+        code = cli.main(list(arguments))
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err

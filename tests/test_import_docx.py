@@ -8,7 +8,6 @@ with ``UPDATE_GOLDEN=1 pytest tests/test_import_docx.py`` and review the diff.
 from __future__ import annotations
 
 import io
-import shutil
 import struct
 import subprocess
 import sys
@@ -19,34 +18,20 @@ import docx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 from test_pages_golden import assert_matches_golden
 
-from casebook import cli, drafts
 from casebook.problems import ProblemsFound
 from casebook.wordmaterial import read_material
 
+from support import run_cli
+
 ROOT = Path(__file__).parent.parent
-TODAY = "2026-05-20"
 TEMPLATE = ROOT / "content" / "downloads" / "typical-experience-template.docx"
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    """A folder with a cases/ holding the real vocabularies, as the working folder; a fixed today."""
-    shutil.copytree(ROOT / "cases" / "vocabularies", tmp_path / "cases" / "vocabularies")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(drafts, "today", lambda: TODAY)
-    return tmp_path
 
 
-def run(capsys, *arguments: str) -> tuple[int, str, str]:
-    try:
-        code = cli.main(list(arguments))
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def png(red: int, green: int, blue: int) -> bytes:
@@ -207,7 +192,7 @@ DOCUMENTS = {
 def test_a_word_material_becomes_the_golden_record_and_report(name, workdir, capsys):
     build, options = DOCUMENTS[name]
     source = build(workdir)
-    code, out, err = run(capsys, "import-docx", source.name, *options)
+    code, out, err = run_cli(capsys, "import-docx", source.name, *options)
     assert (code, err) == (0, "")
     record = next((workdir / "cases" / "2026").glob("*.yaml"))
     assert_matches_golden(f"import/{name}.yaml", record.read_text(encoding="utf-8"))
@@ -215,14 +200,14 @@ def test_a_word_material_becomes_the_golden_record_and_report(name, workdir, cap
 
 
 def test_the_picture_is_saved_in_the_record_folder_and_referenced(workdir, capsys):
-    run(capsys, "import-docx", table_and_image(workdir).name, "--year", "2026")
+    run_cli(capsys, "import-docx", table_and_image(workdir).name, "--year", "2026")
     record = workdir / "cases" / "2026" / "SC-2026-001.yaml"
     assert (workdir / "cases" / "2026" / "SC-2026-001" / "image-01.png").read_bytes() == png(200, 30, 30)
     assert "  ![图1 包装线价值流图](image-01.png)\n" in record.read_text(encoding="utf-8")
 
 
 def test_a_broken_material_is_imported_with_every_gap_and_leftover_reported(workdir, capsys):
-    code, out, err = run(capsys, "import-docx", broken(workdir).name, "--year", "2026")
+    code, out, err = run_cli(capsys, "import-docx", broken(workdir).name, "--year", "2026")
     assert (code, err) == (0, "")
     report = out.split("还有 ")[0]
     assert report.splitlines() == [
@@ -249,7 +234,7 @@ def test_a_document_without_any_section_heading_is_refused(workdir, capsys):
     d = docx.Document()
     paragraph(d, "本公司高度重视质量工作。")
     save(d, workdir / "letter.docx")
-    code, out, err = run(capsys, "import-docx", "letter.docx", "--year", "2026")
+    code, out, err = run_cli(capsys, "import-docx", "letter.docx", "--year", "2026")
     assert code == 1 and out == ""
     assert err == ("letter.docx:1:1: 没有找到第八条规定的任何部分标题（如“摘要”、“企业概况”）：请按《典型经验材料》模板的标题整理后再导入\n"
                    "共发现 1 个问题，请逐条修改后再试。\n")
@@ -262,7 +247,7 @@ def test_a_document_without_any_section_heading_is_refused(workdir, capsys):
 ])
 def test_a_file_that_is_not_a_docx_is_refused(content, message, workdir, capsys):
     (workdir / "material.docx").write_bytes(content)
-    code, out, err = run(capsys, "import-docx", "material.docx", "--year", "2026")
+    code, out, err = run_cli(capsys, "import-docx", "material.docx", "--year", "2026")
     assert (code, out) == (1, "")
     assert err.splitlines()[0] == f"material.docx:1:1: {message}"
 
@@ -305,9 +290,9 @@ def test_the_site_offers_the_word_template_for_download(sample_site):
 
 def test_an_existing_record_is_never_overwritten(workdir, capsys):
     source = bold_paragraphs(workdir)
-    assert run(capsys, "import-docx", source.name, "--id", "SC-2026-007")[0] == 0
+    assert run_cli(capsys, "import-docx", source.name, "--id", "SC-2026-007")[0] == 0
     before = (workdir / "cases" / "2026" / "SC-2026-007.yaml").read_bytes()
-    code, out, err = run(capsys, "import-docx", source.name, "--id", "SC-2026-007")
+    code, out, err = run_cli(capsys, "import-docx", source.name, "--id", "SC-2026-007")
     assert code == 1
     assert err.splitlines()[0] == "cases/2026/SC-2026-007.yaml:1:1: 记录已经存在，没有覆盖：请用 --id 指定另一个编号"
     assert (workdir / "cases" / "2026" / "SC-2026-007.yaml").read_bytes() == before
@@ -323,7 +308,7 @@ def test_an_imported_record_passes_the_checker_once_its_placeholders_are_filled(
     from casebook.records import check_casebook
 
     build, options = DOCUMENTS["styled"]
-    assert run(capsys, "import-docx", build(workdir).name, *options)[0] == 0
+    assert run_cli(capsys, "import-docx", build(workdir).name, *options)[0] == 0
     record = workdir / "cases" / "2026" / "SC-2026-001.yaml"
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace("status: 【待填写】", "status: 已认定").replace("consent: 【待填写】", "consent: 否")
@@ -339,6 +324,6 @@ def test_an_imported_record_passes_the_checker_once_its_placeholders_are_filled(
     (["--id", "SC-2025-001", "--year", "2026"], "选项 --id：编号中的年份 2025 与 --year 2026 不一致"),
 ])
 def test_the_record_number_or_year_must_be_given_and_agree(options, message, workdir, capsys):
-    code, out, err = run(capsys, "import-docx", styled_headings(workdir).name, *options)
+    code, out, err = run_cli(capsys, "import-docx", styled_headings(workdir).name, *options)
     assert (code, out, err) == (1, "", message + "\n")
     assert not (workdir / "cases" / "2026").exists()

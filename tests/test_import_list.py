@@ -7,17 +7,18 @@ order and under other names, full-width characters, empty rows, GBK from Windows
 from __future__ import annotations
 
 import difflib
-import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from casebook import cli, drafts, recordedit
+from casebook import recordedit
 from casebook.yamlsource import read_yaml
 
+from conftest import DRAFT_DAY
+from support import run_cli
+
 ROOT = Path(__file__).parent.parent
-TODAY = "2026-05-20"
 
 HEADER = ["序号", "单位名称", "市（州）", "质量标杆 名称", "行　业", "方法（技术）", "遴选方向", "推荐单位", "备注"]
 ROWS = [
@@ -35,18 +36,8 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "cases" / "vocabularies", tmp_path / "cases" / "vocabularies")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(drafts, "today", lambda: TODAY)
-    return tmp_path
 
 
-def run(capsys, *arguments: str) -> tuple[int, str, str]:
-    code = cli.main(list(arguments))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def csv_text(rows: list[list[str]]) -> str:
@@ -69,7 +60,7 @@ EXPECTED_ERR = [
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig", "utf-16"])
 def test_a_csv_list_creates_records_and_reports_each_unusable_row(encoding, workdir, capsys):
     (workdir / "名单.csv").write_bytes(csv_text(ROWS).encode(encoding))
-    code, out, err = run(capsys, "import-list", "名单.csv", "--year", "2026")
+    code, out, err = run_cli(capsys, "import-list", "名单.csv", "--year", "2026")
     assert (code, out.splitlines(), err.splitlines()) == (1, EXPECTED_OUT, EXPECTED_ERR)
     assert sorted(p.name for p in (workdir / "cases" / "2026").iterdir()) == ["SC-2026-001.yaml", "SC-2026-006.yaml"]
     data = record_data(workdir / "cases" / "2026" / "SC-2026-001.yaml")
@@ -77,14 +68,14 @@ def test_a_csv_list_creates_records_and_reports_each_unusable_row(encoding, work
     assert data["enterprise"] == {"name": "绵阳九洲精密电子有限公司", "city": "绵阳市", "size": "【待填写】"}
     assert (data["industries"], data["methods"], data["directions"]) == (["电子信息"], ["SPC", "六西格玛"], ["全面质量管理"])
     assert data["recognition"] == {"status": "【待填写】", "notice": {"number": "【待填写】"}, "recommended_by": "绵阳市经济和信息化局"}
-    assert data["summary"] == "【待填写】\n" and data["updated"] == TODAY
+    assert data["summary"] == "【待填写】\n" and data["updated"] == DRAFT_DAY
     assert record_data(workdir / "cases" / "2026" / "SC-2026-006.yaml")["directions"] == ["中小企业“新、专、特、精”"]
 
 
 def test_records_created_with_a_notice_number_are_recognised(workdir, capsys):
     text = "序号,企业名称,质量标杆名称\r\n1,甲公司,甲公司实施精益生产的经验\r\n"
     (workdir / "短.csv").write_bytes(text.encode("gbk"))
-    code, out, err = run(capsys, "import-list", "短.csv", "--year", "2026", "--notice", "川经信质〔2026〕12号")
+    code, out, err = run_cli(capsys, "import-list", "短.csv", "--year", "2026", "--notice", "川经信质〔2026〕12号")
     assert (code, out, err) == (0, "第 2 行：已新建 cases/2026/SC-2026-001.yaml（还有 14 处需要填写）\n", "")
     data = record_data(workdir / "cases" / "2026" / "SC-2026-001.yaml")
     assert data["enterprise"]["name"] == "甲公司"
@@ -102,7 +93,7 @@ def test_an_excel_list_with_a_title_row_and_numbers_as_numbers(workdir, capsys):
     sheet.append([None, None, None, None, None, None])
     sheet.append(["南充市经济和信息化局", "南充嘉陵丝绸有限公司", "南充嘉陵丝绸有限公司推行QC小组活动的经验", "南充市", "QC 小组", 7.0])
     workbook.save(workdir / "名单.xlsx")
-    code, out, err = run(capsys, "import-list", "名单.xlsx", "--year", "2026", "--publicity-start", "2026-11-02")
+    code, out, err = run_cli(capsys, "import-list", "名单.xlsx", "--year", "2026", "--publicity-start", "2026-11-02")
     assert (code, err) == (0, "")
     assert out.splitlines() == ["第 3 行：已新建 cases/2026/SC-2026-003.yaml（还有 12 处需要填写）",
                                 "第 5 行：已新建 cases/2026/SC-2026-007.yaml（还有 12 处需要填写）"]
@@ -132,7 +123,7 @@ def test_an_update_changes_only_the_lists_fields_and_keeps_everything_else(workd
     row = ("4,攀枝花瑞钒特殊钢有限公司,攀枝花瑞钒特殊钢有限公司推行精益生产与 TPM 提升棒线材质量的经验,攀枝花,"
            "钢铁,精益生产、TPM、QC小组、SPC,攀枝花市经济和信息化局（代章） #2,瑞钒特钢\r\n")
     (workdir / "名单.csv").write_text(UPDATE_HEADER + row, encoding="utf-8")
-    code, out, err = run(capsys, "import-list", "名单.csv", "--year", "2021")
+    code, out, err = run_cli(capsys, "import-list", "名单.csv", "--year", "2021")
     assert (code, err) == (0, "")
     assert out == ("第 2 行：已更新 cases/2021/SC-2021-004.yaml：行业 钢铁、先进材料 → 钢铁；"
                    "方法 精益生产、TPM、QC小组 → 精益生产、TPM、QC小组、SPC；"
@@ -148,7 +139,7 @@ def test_a_second_run_of_the_same_list_changes_nothing(workdir, capsys):
     row = "4,攀枝花瑞钒特殊钢有限公司,攀枝花瑞钒特殊钢有限公司推行精益生产与 TPM 提升棒线材质量的经验,攀枝花市,钢铁、先进材料,,,\r\n"
     (workdir / "名单.csv").write_text(UPDATE_HEADER + row, encoding="utf-8")
     before = record.read_bytes()
-    assert run(capsys, "import-list", "名单.csv", "--year", "2021") == (0, "第 2 行：cases/2021/SC-2021-004.yaml 没有变化\n", "")
+    assert run_cli(capsys, "import-list", "名单.csv", "--year", "2021") == (0, "第 2 行：cases/2021/SC-2021-004.yaml 没有变化\n", "")
     assert record.read_bytes() == before
 
 
@@ -158,7 +149,7 @@ def test_an_update_by_sequence_number_renames_and_adds_a_missing_key_keeping_crl
     record.write_bytes(text.encode("utf-8"))
     row = "4,攀枝花瑞钒特殊钢股份有限公司,攀枝花瑞钒特殊钢有限公司推行精益生产与 TPM 提升棒线材质量的经验,,,,,瑞钒特钢\r\n"
     (workdir / "名单.csv").write_text(UPDATE_HEADER + row, encoding="utf-8")
-    code, out, err = run(capsys, "import-list", "名单.csv", "--year", "2021")
+    code, out, err = run_cli(capsys, "import-list", "名单.csv", "--year", "2021")
     assert (code, err) == (0, "")
     assert out == ("第 2 行：已更新 cases/2021/SC-2021-004.yaml：企业名称 攀枝花瑞钒特殊钢有限公司 → 攀枝花瑞钒特殊钢股份有限公司；"
                    "企业简称 （空） → 瑞钒特钢\n")
@@ -172,7 +163,7 @@ def test_a_sequence_number_that_belongs_to_another_case_is_refused(workdir, caps
     record = sample_record(workdir)
     before = record.read_bytes()
     (workdir / "名单.csv").write_text(UPDATE_HEADER + "4,另一家公司,另一家公司实施精益生产的经验,,,,,\r\n", encoding="utf-8")
-    code, out, err = run(capsys, "import-list", "名单.csv", "--year", "2021")
+    code, out, err = run_cli(capsys, "import-list", "名单.csv", "--year", "2021")
     assert (code, out) == (1, "")
     assert err.splitlines()[0] == (
         "名单.csv:2:1: 序号 4 对应的 SC-2021-004 是另一条经验（攀枝花瑞钒特殊钢有限公司推行精益生产与 TPM 提升棒线材质量的经验）："
@@ -186,7 +177,7 @@ def test_an_edit_that_would_not_read_back_exactly_leaves_the_file_alone(workdir,
     monkeypatch.setattr(recordedit, "yaml_scalar", lambda value, flow=False: f"{value} #注释")
     (workdir / "名单.csv").write_text(UPDATE_HEADER + "4,攀枝花瑞钒特殊钢有限公司,攀枝花瑞钒特殊钢有限公司推行精益生产与 TPM "
                                       "提升棒线材质量的经验,德阳,,,,\r\n", encoding="utf-8")
-    code, out, err = run(capsys, "import-list", "名单.csv", "--year", "2021")
+    code, out, err = run_cli(capsys, "import-list", "名单.csv", "--year", "2021")
     assert (code, out) == (1, "")
     assert err.splitlines()[0] == ("名单.csv:2:1: cases/2021/SC-2021-004.yaml：无法在不改动其他内容的情况下修改这条记录：请手工修改；"
                                    "这一行没有导入")
@@ -196,7 +187,7 @@ def test_an_edit_that_would_not_read_back_exactly_leaves_the_file_alone(workdir,
 
 def test_a_dry_run_writes_nothing(workdir, capsys):
     (workdir / "名单.csv").write_bytes(csv_text(ROWS[:1]).encode("gbk"))
-    code, out, err = run(capsys, "import-list", "名单.csv", "--year", "2026", "--dry-run")
+    code, out, err = run_cli(capsys, "import-list", "名单.csv", "--year", "2026", "--dry-run")
     assert (code, err) == (0, "")
     assert out.splitlines()[1] == "第 3 行：将新建 cases/2026/SC-2026-001.yaml"
     assert not (workdir / "cases" / "2026").exists()
@@ -213,7 +204,7 @@ def test_a_dry_run_writes_nothing(workdir, capsys):
 ])
 def test_an_unreadable_list_is_refused_with_its_reason(name, content, message, workdir, capsys):
     (workdir / name).write_bytes(content)
-    code, out, err = run(capsys, "import-list", name, "--year", "2026")
+    code, out, err = run_cli(capsys, "import-list", name, "--year", "2026")
     assert (code, out) == (1, "")
     assert err.splitlines()[0] == message
 

@@ -10,7 +10,6 @@ import os
 import pty
 import re
 import select
-import shutil
 import subprocess
 import sys
 import time
@@ -18,30 +17,18 @@ from pathlib import Path
 
 import pytest
 
-from casebook import cli, drafts
 from casebook.drafts import Draft, next_id, record_text
 from casebook.model import field_names
 from casebook.yamlsource import read_yaml
 
+from conftest import DRAFT_DAY
+from support import run_cli
+
 ROOT = Path(__file__).parent.parent
-TODAY = "2026-05-20"
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "cases" / "vocabularies", tmp_path / "cases" / "vocabularies")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(drafts, "today", lambda: TODAY)
-    return tmp_path
 
 
-def run(capsys, *arguments: str) -> tuple[int, str, str]:
-    try:
-        code = cli.main(list(arguments))
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def finish(record: Path) -> None:
@@ -63,7 +50,7 @@ def test_the_template_shows_every_field_of_the_model():
 
 def test_known_values_are_written_and_the_rest_are_placeholders():
     text = record_text(Draft({"id": "SC-2026-001", "year": 2026, "enterprise.name": "某公司", "methods": ["SPC", "FMEA"],
-                              "recognition.publicity.start": "2026-11-02", "updated": TODAY}))
+                              "recognition.publicity.start": "2026-11-02", "updated": DRAFT_DAY}))
     assert "\n  name: 某公司\n" in text and "\n  city: 【待填写】\n" in text
     assert "\nmethods:\n  - SPC\n  - FMEA\n" in text
     assert "\n  publicity:\n    start: 2026-11-02\n" in text and "\n  # notice:\n" in text
@@ -102,9 +89,9 @@ def test_the_next_number_follows_the_highest_in_use(tmp_path):
 # Placeholders in check and build
 
 def test_check_names_each_placeholder_instead_of_the_schema_complaint(workdir, capsys):
-    assert run(capsys, "new", "--year", "2026", "--enterprise", "某公司", "--title", "某公司实施SPC的经验")[0] == 0
+    assert run_cli(capsys, "new", "--year", "2026", "--enterprise", "某公司", "--title", "某公司实施SPC的经验")[0] == 0
     record = workdir / "cases" / "2026" / "SC-2026-001.yaml"
-    code, out, err = run(capsys, "check")
+    code, out, err = run_cli(capsys, "check")
     assert code == 1
     lines = err.splitlines()
     line = record.read_text(encoding="utf-8").splitlines().index("  city: 【待填写】") + 1
@@ -117,12 +104,12 @@ def test_check_names_each_placeholder_instead_of_the_schema_complaint(workdir, c
         text = text.replace(f"{field}: 由企业填写的内容。", f"{field}: {value}")
         text = text.replace(f"{field}:\n  - 由企业填写的内容。", f"{field}:\n  - {value}")
     record.write_text(text, encoding="utf-8")
-    assert run(capsys, "check") == (0, "全部 1 条案例记录检查通过。\n", "")
+    assert run_cli(capsys, "check") == (0, "全部 1 条案例记录检查通过。\n", "")
 
 
 def test_build_refuses_a_record_with_placeholders_and_builds_nothing(workdir, capsys):
-    run(capsys, "new", "--year", "2026", "--enterprise", "某公司")
-    code, out, err = run(capsys, "build", "--out", "out")
+    run_cli(capsys, "new", "--year", "2026", "--enterprise", "某公司")
+    code, out, err = run_cli(capsys, "build", "--out", "out")
     assert code == 1
     lines = (workdir / "cases" / "2026" / "SC-2026-001.yaml").read_text(encoding="utf-8").splitlines()
     line = lines.index("summary: |") + 1
@@ -133,7 +120,7 @@ def test_build_refuses_a_record_with_placeholders_and_builds_nothing(workdir, ca
 # The command without a terminal
 
 def test_without_a_terminal_the_options_are_used_and_checked(workdir, capsys):
-    code, out, err = run(capsys, "new", "--year", "2026", "--city", "成都府", "--industries", "食品饮料", "--size", "巨型")
+    code, out, err = run_cli(capsys, "new", "--year", "2026", "--city", "成都府", "--industries", "食品饮料", "--size", "巨型")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "选项 --city：“成都府”不在市州词表中（词表见 cases/vocabularies/cities.yaml）",
@@ -144,12 +131,12 @@ def test_without_a_terminal_the_options_are_used_and_checked(workdir, capsys):
 
 
 def test_without_a_terminal_the_year_is_required(workdir, capsys):
-    assert run(capsys, "new", "--enterprise", "某公司") == (
+    assert run_cli(capsys, "new", "--enterprise", "某公司") == (
         1, "", "不在终端中运行时，请用 --year 给出认定年份（其余没有给出的内容写成“【待填写】”）\n")
 
 
 def test_without_a_terminal_aliases_become_labels(workdir, capsys):
-    code, out, err = run(capsys, "new", "--year", "2026", "--city", "成都", "--methods", "精益，6σ")
+    code, out, err = run_cli(capsys, "new", "--year", "2026", "--city", "成都", "--methods", "精益，6σ")
     assert (code, err) == (0, "")
     assert out.startswith("已生成 cases/2026/SC-2026-001.yaml\n还有 ")
     document, _ = read_yaml(workdir / "cases" / "2026" / "SC-2026-001.yaml", "r")
