@@ -55,22 +55,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.casebook = self.casebook or self._load(_beside_config(config, self.config.cases))
         self.stopwatch = self.stopwatch or Stopwatch()
-        self.generated = {}
         with self.stopwatch.stage("页面规划和渲染"):
             pages = plan_pages(self.casebook, self.related, self._guides(config), date.today())
-            environment = page_environment(self.language, self.casebook.vocabularies)
-            for page in render_pages(pages, environment):
-                # Generated pages never warn for being left out of the nav: most of them are meant to be.
-                file = File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
-                file.edit_uri = self._record_edit_uri(page, config)
-                files.append(file)
-                self.generated[page.uri] = page
+            self.generated = {page.uri: page for page in render_pages(pages, page_environment(
+                self.language, self.casebook.vocabularies))}
+            for page in self.generated.values():
+                files.append(self._page_file(page, config))
             for path, content in self._data_files(config).items():
                 files.append(File.generated(config, path, content=content))
             for case_id, images in self.casebook.images.items():
                 for image in images:  # beside the case page, where its text refers to them
                     files.append(File.generated(config, f"cases/{case_id}/{image.name}", abs_src_path=str(image)))
         return files
+
+    def _page_file(self, page: RenderedPage, config: MkDocsConfig) -> File:
+        # Generated pages never warn for being left out of the nav: most of them are meant to be.
+        file = File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+        file.edit_uri = self._record_edit_uri(page, config)
+        return file
 
     def _record_edit_uri(self, page: RenderedPage, config: MkDocsConfig) -> str | None:
         """A case page is edited in its record: the path MkDocs joins to repo_url and edit_uri."""
@@ -127,7 +129,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return load_casebook(folder)
         except ProblemsFound as found:
             raise PluginError("案例记录有问题：\n" + found.report()) from None
-
 
     def _guides(self, config: MkDocsConfig) -> dict[str, str]:
         """Hand-written method explanations, content/guides/<slug>.md, by the method's slug."""
