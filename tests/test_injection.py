@@ -151,9 +151,9 @@ def test_hostile_text_never_runs_and_stays_visible_as_text(hostile_site):
         shown_in_results = [one_line(p) in page.inner_text("#cb-results") for p in PAYLOADS]
         dangerous += [("search", item) for item in page.evaluate(DANGEROUS_DOM)]
         browser.close()
-    # every case page; home, about, integration, search, statistics, events, publicity, national,
-    # revocations, all cases; an index and a value page per dimension; all of them in both languages
-    assert loaded == len(pages) == 2 * (len(PAYLOADS) + 10 + 5 * 2)
+    # every case page; home, about, integration, the two guides, search, statistics, events, publicity,
+    # national, revocations, all cases; an index and a value page per dimension; all of them in both languages
+    assert loaded == len(pages) == 2 * (len(PAYLOADS) + 12 + 5 * 2)
     assert dialogs == []
     assert dangerous == []
     assert shown_as_text == len(listed) == 31
