@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from .fulltext import build_index, related_cases
+from .fulltext import build_index
 from .headers import write_nginx_snippet
 from .language import SOURCE, language
 from .publish import Output
 from .records import Casebook, load_casebook
+from .related import related_cases
 from .searchterms import load_search_terms
 from .stopwatch import Stopwatch
+from .tokens import Segmenter
 from .verify import verify_release
 
 
@@ -64,13 +71,19 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         plugin = configs[SOURCE].plugins["casebook"]
         terms = load_search_terms(Path(configs[SOURCE].config_file_path).parent / plugin.config.search_vocabulary,
                                   casebook.vocabularies)
-        with stopwatch.stage("检索索引"):
-            print(build_index(casebook.cases, release / INDEX, terms, previous / INDEX if previous else None))
         with stopwatch.stage("相关案例"):
-            related = related_cases(release / INDEX)
-        _show_mkdocs_warnings()
-        with stopwatch.stage("MkDocs 生成"):
-            _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch))
+            related = related_cases(casebook.cases, Segmenter(terms))
+        # The pages need nothing from the search index: a child process writes it meanwhile.
+        indexing = _Work(lambda: build_index(casebook.cases, release / INDEX, terms,
+                                             previous / INDEX if previous else None))
+        try:
+            _show_mkdocs_warnings()
+            with stopwatch.stage("MkDocs 生成"):
+                _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch))
+            with stopwatch.stage("检索索引（生成网站之后还要等的时间）"):
+                print(indexing.result())
+        finally:
+            indexing.stop()
         # The plugin's own stages ran inside MkDocs' build; count them once.
         stopwatch.stages["MkDocs 生成"] -= stopwatch.stages["页面规划和渲染"] + stopwatch.stages["静态检索索引"]
     except MkDocsException as error:
@@ -95,23 +108,20 @@ def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInpu
     """The Chinese site into ``site``, each other language into its folder inside it.
 
     The other languages build in child processes while this one builds Chinese: MkDocs is single
-    threaded, and two cores build two languages in the time of one. Each builds beside ``site``
-    first, because building a site empties its folder.
+    threaded. Each builds beside ``site`` first, because building a site empties its folder.
     """
     others = {code: site.with_name(f"{site.name}.{code}") for code in configs if code != SOURCE}
-    parallel = _CAN_FORK and (os.cpu_count() or 1) > 1
-    children = {code: _start_child(configs[code], folder, inputs) for code, folder in others.items()} if parallel else {}
+    builds = {code: _Work(lambda code=code, folder=folder: _build_one(configs[code], folder,
+                                                                       replace(inputs, stopwatch=Stopwatch())))
+              for code, folder in others.items()}
     try:
         _build_one(configs[SOURCE], site, inputs)
         for code, folder in others.items():
-            if code in children:
-                _wait_for_child(*children.pop(code))
-            else:
-                _build_one(configs[code], folder, inputs)
+            builds[code].result()
             folder.rename(site / language(code).prefix)
     finally:
-        for process, _ in children.values():
-            process.kill()
+        for build in builds.values():
+            build.stop()
 
 
 def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> None:
@@ -121,41 +131,59 @@ def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> None:
     mkdocs_build(config)
 
 
-_CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+class _Work:
+    """Work done in a forked child process, which shares this one's records and settings as they
+    are; done here, when asked for its result, where there is no fork or only one core."""
+
+    _PARALLEL = "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+
+    def __init__(self, work: Callable[[], Any]):
+        self._work, self._process = work, None
+        if self._PARALLEL:
+            context = multiprocessing.get_context("fork")
+            self._receiving, sending = context.Pipe(duplex=False)
+            # Not a daemon: the index writer starts processes of its own.
+            self._process = context.Process(target=_report_to, args=(work, sending))
+            self._process.start()
+            sending.close()
+
+    def result(self) -> Any:
+        if self._process is None:
+            return self._work()
+        try:
+            kind, value = self._receiving.recv()
+        except EOFError:
+            kind, value = "crash", f"子进程意外退出（退出码 {self._process.exitcode}）"
+        self._process.join()
+        if kind == "mkdocs":
+            raise MkDocsException(value)
+        if kind == "crash":
+            raise RuntimeError(value)
+        return value
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()
 
 
-def _start_child(config: MkDocsConfig, folder: Path, inputs: _SiteInputs):
-    """A forked process building one language; it shares the parent's records and index as they are."""
-    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
-    process = multiprocessing.get_context("fork").Process(target=_child, args=(config, folder, inputs, sending),
-                                                          daemon=True)
-    process.start()
-    sending.close()
-    return process, receiving
-
-
-def _child(config: MkDocsConfig, folder: Path, inputs: _SiteInputs, sending) -> None:
+def _report_to(work: Callable[[], Any], sending) -> None:
+    _end_with_parent()
     try:
-        _build_one(config, folder, replace(inputs, stopwatch=Stopwatch()))
-        sending.send(None)
+        sending.send(("done", work()))
     except MkDocsException as error:
         sending.send(("mkdocs", str(error)))
     except BaseException:  # noqa: BLE001 - whatever stopped the child is reported by the parent
         sending.send(("crash", traceback.format_exc()))
 
 
-def _wait_for_child(process, receiving) -> None:
-    try:
-        failure = receiving.recv()
-    except EOFError:
-        failure = ("crash", f"生成进程意外退出（退出码 {process.exitcode}）")
-    process.join()
-    if failure is None:
-        return
-    kind, message = failure
-    if kind == "mkdocs":
-        raise MkDocsException(message)
-    raise RuntimeError(message)
+def _end_with_parent() -> None:
+    """A build killed outright must not leave its children writing into the discarded release."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def language_configs(config_file: Path) -> dict[str, Path]:

@@ -10,10 +10,9 @@ query objects are built from a ``QueryPlan``.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 import shutil
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -259,55 +258,6 @@ class FulltextIndex:
                 yield from (str(value) for value in stored.values())
             for _, term in searcher.reader().all_terms():
                 yield term.decode("utf-8") if isinstance(term, bytes) else str(term)
-
-
-@dataclass(frozen=True)
-class _Profile:
-    id: str
-    methods: frozenset[str]
-    industries: frozenset[str]
-    key_terms: frozenset[str]
-
-
-def related_cases(folder: Path, limit: int = 5) -> dict[str, list[str]]:
-    """For every indexed case, the cases most like it, most related first.
-
-    A shared method counts 3, a shared industry 2, a shared key term by its rarity. Only cases
-    sharing a method and an industry are scored (when they are too few, a method, then an
-    industry): scoring every case against every other would grow with the square of the library.
-    """
-    with whoosh_index.open_dir(str(folder)).searcher() as searcher:
-        profiles = sorted((_profile(stored) for stored in searcher.all_stored_fields()), key=lambda p: p.id)
-    document_frequency = Counter(term for profile in profiles for term in profile.key_terms)
-    rarity = {term: math.log(len(profiles) / count) for term, count in document_frequency.items()}
-    by_pair, by_method, by_industry = defaultdict(list), defaultdict(list), defaultdict(list)
-    for profile in profiles:
-        for industry in profile.industries:
-            by_industry[industry].append(profile)
-        for method in profile.methods:
-            by_method[method].append(profile)
-            for industry in profile.industries:
-                by_pair[method, industry].append(profile)
-
-    def score(one: _Profile, other: _Profile) -> float:
-        return (3 * len(one.methods & other.methods) + 2 * len(one.industries & other.industries)
-                + sum(rarity[term] for term in one.key_terms & other.key_terms))
-
-    related = {}
-    for profile in profiles:
-        candidates = {other.id: other for m in profile.methods for i in profile.industries for other in by_pair[m, i]}
-        for wider, keys in ((by_method, profile.methods), (by_industry, profile.industries)):
-            if len(candidates) <= limit:
-                candidates.update((other.id, other) for key in keys for other in wider[key])
-        candidates.pop(profile.id, None)
-        best = heapq.nsmallest(limit, candidates.values(), key=lambda other: (-score(profile, other), other.id))
-        related[profile.id] = [other.id for other in best]
-    return related
-
-
-def _profile(stored: dict) -> _Profile:
-    return _Profile(stored["id"], frozenset(stored["methods"].split(",")), frozenset(stored["industries"].split(",")),
-                    frozenset(stored["key_terms"]))
 
 
 def _pairs_phrase(text: str) -> Query:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.fulltext import FulltextIndex, build_index, related_cases
+from casebook.fulltext import FulltextIndex, build_index
+from casebook.related import related_cases
 from casebook.query import plan_query
 from casebook.snippets import snippets
 from casebook.records import load_casebook
@@ -141,7 +142,7 @@ def test_a_changed_search_vocabulary_rebuilds_everything(tmp_path, terms):
     assert (rebuilt.added, rebuilt.unchanged) == (["SC-2021-001", "SC-2022-001"], 0)
 
 
-def test_related_cases_share_methods_industries_and_key_terms(tmp_path, terms):
+def test_related_cases_share_methods_industries_and_key_terms(tmp_path, segmenter):
     cases = tmp_path / "cases"
     shutil.copytree(FIXTURE, cases)
     # Two more cases: one sharing SC-2022-001's method but not its industry, one sharing neither.
@@ -153,8 +154,7 @@ def test_related_cases_share_methods_industries_and_key_terms(tmp_path, terms):
         base.replace("SC-2022-001", "SC-2022-003").replace("methods: [SPC]", "methods: [精益生产]")
         .replace("industries: [装备制造]", "industries: [食品饮料]").replace("highlights: [亮点一, 亮点二]", "highlights: [灌装线]"),
         encoding="utf-8")
-    build_index(load_casebook(cases).cases, tmp_path / "index", terms)
-    related = related_cases(tmp_path / "index")
+    related = related_cases(load_casebook(cases).cases, segmenter)
     assert set(related) == {"SC-2021-001", "SC-2022-001", "SC-2022-002", "SC-2022-003"}  # not the revoked one
     # sharing the method (with the industry, or with near-identical text) ranks above sharing neither
     assert related["SC-2022-001"][:2] in (["SC-2021-001", "SC-2022-002"], ["SC-2022-002", "SC-2021-001"])
