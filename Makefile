@@ -26,9 +26,10 @@ check: $(VENV)/.run-installed
 test: $(VENV)/.test-installed chromium
 	$(BIN)/python -m pytest
 
-# Only the readers' quality gates: accessibility (axe-core), 200 % zoom, keyboard, clean page loads.
+# Only the readers' quality gates: accessibility (axe-core), 200 % zoom, keyboard, clean page loads,
+# no broken links (LinkChecker).
 check-site: $(VENV)/.test-installed chromium
-	$(BIN)/python -m pytest tests/test_site_quality.py
+	$(BIN)/python -m pytest tests/test_site_quality.py tests/test_links.py
 
 # Build and search benchmarks at 100, 1,000 and 10,000 synthetic cases (takes a while).
 bench: $(VENV)/.test-installed chromium

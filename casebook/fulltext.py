@@ -5,6 +5,11 @@ Documents are built from the public case models (never from HTML) and tokenised 
 per field for precision, and character pairs for recall where segmentation cuts a phrase
 differently in the text than in the query. User text never reaches whoosh's query parser: the
 query objects are built from a ``QueryPlan``.
+
+Character pairs keep their positions only in the short title and enterprise fields. In the body,
+positions made up half of the index; there a phrase is matched as all of its pairs in one case,
+as the static search matches it, and the best matches are then checked for what the user typed,
+in order, in their stored text.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import CompressedBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Query, Term
 
 from .documents import HEADLINE_FIELDS, case_texts
@@ -29,16 +35,24 @@ from .plan import case_url, is_listed
 from .query import QueryPlan, Unit, plan_query
 from .searchterms import SearchTerms
 from .snippets import Snippet, snippets
-from .tokens import Segmenter, bigrams
+from .tokens import Segmenter, bigrams, joined_runs
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 TERMS_FILE = "terms.json"
+VERSION_FILE = "version"
 KEY_TERMS = 12
 
-# Word fields and how much a match in each counts.
-WORD_FIELDS = {"title": 4.0, "enterprise": 3.0, "labels": 3.0, "highlights": 2.0, "summary": 2.0, "metrics": 1.5,
-               **{part: 1.0 for part, _ in PARTS if part != "summary"}}
+# Word fields and how much a match in each counts. The rest of the story is searched by its
+# character pairs alone, which match every word in it: segmenting it into words as well took
+# longer than all the rest of the index. The key terms of related cases come from these fields.
+WORD_FIELDS = {"title": 4.0, "enterprise": 3.0, "labels": 3.0, "highlights": 2.0, "summary": 2.0, "metrics": 1.5}
 PAIR_FIELDS = {"title": 4.0, "enterprise": 3.0, "body": 1.0}
+PHRASE_FIELDS = frozenset(HEADLINE_FIELDS)
+"""Pair fields with positions, where a phrase must be found in order."""
+RECHECKED = 50
+"""How many of the best matches are checked for the typed phrases in their text."""
+PHRASE_BONUS = 0.5
+"""A match holding all typed phrases as they were typed scores this much more; some, that share of it."""
 FACETS = {"method": "methods", "industry": "industries", "direction": "directions",
           "city": "city", "year": "year", "status": "status"}
 """Filter and facet names of the search API, and the index fields behind them."""
@@ -53,10 +67,13 @@ def _schema() -> Schema:
         "url": STORED,
         "plain": STORED,
         "key_terms": STORED,
+        # The searchable text as one run, for finding typed phrases: apart from the stored fields,
+        # which would all be read and unpickled for every match checked.
+        "joined": COLUMN(CompressedBytesColumn()),
         **{name: KEYWORD(stored=True, commas=True, scorable=True) for name in ("methods", "industries", "directions")},
         **{name: ID(stored=True) for name in ("city", "year", "status")},
         **{f"w_{name}": TEXT(analyzer=tokens, phrase=False) for name in WORD_FIELDS},
-        **{f"p_{name}": TEXT(analyzer=tokens, phrase=True) for name in PAIR_FIELDS},
+        **{f"p_{name}": TEXT(analyzer=tokens, phrase=name in PHRASE_FIELDS) for name in PAIR_FIELDS},
     }
     return Schema(**fields)
 
@@ -79,13 +96,14 @@ class IndexChanges:
 
 def build_index(cases: list[Case], folder: Path, terms: SearchTerms, previous: Path | None = None) -> IndexChanges:
     """Index the listed cases into ``folder``, starting from ``previous`` when it used the same terms."""
-    if previous is not None and _same_terms(previous, terms):
+    if previous is not None and _reusable(previous, terms):
         shutil.copytree(previous, folder)
         ix = whoosh_index.open_dir(str(folder))
     else:
         folder.mkdir(parents=True)
         ix = whoosh_index.create_in(str(folder), _schema())
     (folder / TERMS_FILE).write_text(terms.to_json(), encoding="utf-8")
+    (folder / VERSION_FILE).write_text(INDEX_VERSION, encoding="utf-8")
     version = hashlib.sha256(f"{INDEX_VERSION}\n{terms.to_json()}".encode("utf-8")).hexdigest()
     wanted = {case.id: (case, _digest(case, version)) for case in cases if is_listed(case)}
     with ix.searcher() as searcher:
@@ -99,19 +117,28 @@ def build_index(cases: list[Case], folder: Path, terms: SearchTerms, previous: P
     return changes
 
 
-def _same_terms(previous: Path, terms: SearchTerms) -> bool:
-    path = previous / TERMS_FILE
-    return path.is_file() and path.read_text(encoding="utf-8") == terms.to_json() and whoosh_index.exists_in(str(previous))
+def _reusable(previous: Path, terms: SearchTerms) -> bool:
+    """An earlier index can be updated when it used the same vocabulary and has the same fields."""
+    return (_read(previous / TERMS_FILE) == terms.to_json() and _read(previous / VERSION_FILE) == INDEX_VERSION
+            and whoosh_index.exists_in(str(previous)))
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 PARALLEL_FROM = 200
 """From this many documents to (re)index, whoosh writes with two processes: one per core here."""
+WRITER_MEMORY_MB = 256
+"""Postings each writing process holds before it sorts them out to disk; spilling and merging
+them back made up a third of the time to index a thousand cases with whoosh's 128 MB."""
 
 
 def _write(ix, changes: IndexChanges, wanted: dict[str, tuple[Case, str]], terms: SearchTerms) -> None:
     segmenter = Segmenter(terms)
     many = len(changes.added) + len(changes.updated) >= PARALLEL_FROM
-    writer = ix.writer(procs=2, multisegment=True) if many else ix.writer()
+    writer = (ix.writer(procs=2, multisegment=True, limitmb=WRITER_MEMORY_MB) if many
+              else ix.writer(limitmb=WRITER_MEMORY_MB))
     try:
         for case_id in changes.deleted + changes.updated:
             writer.delete_by_term("id", case_id)
@@ -131,11 +158,12 @@ def _digest(case: Case, version: str) -> str:
 
 def _document(case: Case, digest: str, segmenter: Segmenter) -> dict:
     texts = case_texts(case)
-    words = {name: segmenter.words(text) for name, text in texts.items()}
+    words = {name: segmenter.words(texts[name]) for name in WORD_FIELDS}
     body = "\n".join(text for name, text in texts.items() if name not in HEADLINE_FIELDS)
     return {
         "id": case.id, "digest": digest, "title": case.title, "url": case_url(case),
         "plain": "\n".join(texts[part] for part, _ in PARTS),
+        "joined": joined_runs("\n".join(texts.values())).encode("utf-8"),
         "key_terms": _key_terms(words),
         "methods": ",".join(case.methods), "industries": ",".join(case.industries),
         "directions": ",".join(case.directions), "city": case.enterprise.city,
@@ -209,17 +237,19 @@ class FulltextIndex:
             return SearchResult(plan.text, 0, page, page_size, [], {})
         query = self._query(plan)
         restriction = And([Term(FACETS[name], value) for name, value in sorted(filters.items())]) if filters else None
+        start = (page - 1) * page_size
         with self._ix.searcher() as searcher:
             # All matches are scored: the facet counts need them, and a library of ten thousand
             # cases sorts its matches in milliseconds.
             results = searcher.search(query, filter=restriction, limit=None)
-            start = (page - 1) * page_size
-            hits = [self._hit(hit, plan) for hit in results[start : start + page_size]]
+            ranked = _rechecked(results[:RECHECKED], plan, searcher.reader().column_reader("joined"))
+            ranked += [(hit, hit.score) for hit in results[RECHECKED : start + page_size]]
+            hits = [self._hit(hit, score, plan) for hit, score in ranked[start : start + page_size]]
             return SearchResult(plan.text, len(results), page, page_size, hits, self._facets(results.docs()))
 
     def _query(self, plan: QueryPlan) -> Query:
         required = And([self._unit_query(unit) for unit in plan.units])
-        phrases = [_pairs_phrase(phrase) for phrase in plan.phrases if len(bigrams(phrase)) > 1]
+        phrases = [_pairs_query(phrase) for phrase in plan.phrases if len(bigrams(phrase)) > 1]
         return AndMaybe(required, Or(phrases)) if phrases else required
 
     def _unit_query(self, unit: Unit) -> Query:
@@ -236,7 +266,7 @@ class FulltextIndex:
             # A single Chinese character is no pair: it begins one (钢 in 钢材).
             options += [Prefix(f"p_{name}", pairs[0]) for name in PAIR_FIELDS]
         elif pairs:
-            options.append(_pairs_phrase(text))
+            options.append(_pairs_query(text))
         return Or(options)
 
     def _facets(self, docnums) -> dict[str, list[tuple[str, int]]]:
@@ -246,23 +276,45 @@ class FulltextIndex:
                 counts[name].update(values)
         return {name: sorted(counter.items(), key=lambda item: (-item[1], item[0])) for name, counter in counts.items()}
 
-    def _hit(self, hit, plan: QueryPlan) -> Hit:
+    def _hit(self, hit, score: float, plan: QueryPlan) -> Hit:
         stored = hit.fields()
         passages = snippets(stored["plain"], [unit.alternatives for unit in plan.units])
-        return Hit(stored["id"], stored["title"], stored["url"], round(hit.score, 3), passages)
+        return Hit(stored["id"], stored["title"], stored["url"], round(score, 3), passages)
 
     def contents(self) -> Iterator[str]:
-        """Every stored value and every indexed term: all that the index would reveal to its holder."""
+        """Every stored value, column value and indexed term: all that the index would reveal to its holder."""
         with self._ix.searcher() as searcher:
-            for stored in searcher.all_stored_fields():
+            reader = searcher.reader()
+            joined = reader.column_reader("joined")
+            for docnum, stored in searcher.iter_docs():
                 yield from (str(value) for value in stored.values())
-            for _, term in searcher.reader().all_terms():
+                yield joined[docnum].decode("utf-8")
+            for _, term in reader.all_terms():
                 yield term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
-def _pairs_phrase(text: str) -> Query:
+def _rechecked(best: list, plan: QueryPlan, joined) -> list[tuple]:
+    """(hit, score) of the best hits, scored again for the typed phrases found as typed in their
+    text. Pairs without positions match a phrase's pairs anywhere in the body; the pairs of
+    "FMEA失效" are "fmea" and "失效", which most cases with FMEA hold apart."""
+    phrases = [joined_runs(phrase) for phrase in plan.phrases if len(bigrams(phrase)) > 1]
+    if not phrases:
+        return [(hit, hit.score) for hit in best]
+
+    def score(hit) -> float:
+        text = joined[hit.docnum].decode("utf-8")
+        return hit.score * (1 + PHRASE_BONUS * sum(phrase in text for phrase in phrases) / len(phrases))
+
+    return sorted(((hit, score(hit)) for hit in best), key=lambda item: -item[1])
+
+
+def _pairs_query(text: str) -> Query:
+    """All character pairs of ``text``: in order where the field keeps positions, anywhere in the body."""
     pairs = bigrams(text)
-    return Or([Phrase(f"p_{name}", pairs, boost=boost) if len(pairs) > 1 else Term(f"p_{name}", pairs[0], boost=boost)
+    if len(pairs) == 1:
+        return Or([Term(f"p_{name}", pairs[0], boost=boost) for name, boost in PAIR_FIELDS.items()])
+    return Or([Phrase(f"p_{name}", pairs, boost=boost) if name in PHRASE_FIELDS
+               else And([Term(f"p_{name}", pair) for pair in dict.fromkeys(pairs)], boost=boost)
                for name, boost in PAIR_FIELDS.items()])
 
 

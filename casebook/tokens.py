@@ -40,6 +40,12 @@ def bigrams(text: str) -> list[str]:
     return tokens
 
 
+def joined_runs(text: str) -> str:
+    """The normalised text without what separates its runs: a phrase whose pairs follow each
+    other in the text is a substring of it."""
+    return "".join(_RUN.findall(normalise(text)))
+
+
 class Segmenter:
     """jieba with the search vocabulary; one per process is enough (loading takes about a second)."""
 

@@ -17,8 +17,8 @@ cold page load, hence the query subset):
         --cold-queries 1 --timeout 900 --work /tmp/bench2
 
 For every size N the corpus is the 24 sample cases (``cases/20*/`` and ``cases/vocabularies``) plus N
-synthetic distractors from ``scripts/synth_cases.py``; synthetic records whose id a sample case
-already has are renumbered. The queries are ``tests/search_queries.yaml`` ({query, expect, kind}).
+synthetic distractors from ``scripts/synth_cases.py --avoid cases``, numbered around the sample
+cases' ids. The queries are ``tests/search_queries.yaml`` ({query, expect, kind}).
 
 Engines (``--engines``, comma-separated):
 
@@ -90,21 +90,20 @@ def log(message: str) -> None:
 
 
 def make_corpus(n: int, seed: int, folder: Path) -> dict:
-    """The sample cases plus N synthetic ones in ``folder``; returns what was renumbered."""
+    """The sample cases plus N synthetic ones, numbered around them, in ``folder``."""
     if folder.exists():
         shutil.rmtree(folder)
     subprocess.run([sys.executable, str(ROOT / "scripts" / "synth_cases.py"), str(n), "--seed", str(seed),
-                    "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
+                    "--out", str(folder), "--avoid", str(ROOT / "cases")], check=True, stdout=subprocess.DEVNULL)
     shutil.rmtree(folder / "vocabularies")
     shutil.copytree(ROOT / "cases" / "vocabularies", folder / "vocabularies")
     real = sample_files()
-    renumbered = renumber_collisions(folder, sample_ids())
     for path in real:
         target = folder / path.parent.name / path.name
         target.parent.mkdir(exist_ok=True)
         assert not target.exists(), f"{target} 已存在：合成案例与样例案例编号冲突"
         shutil.copy2(path, target)
-    return {"synthetic": n, "sample": len(real), "renumbered": renumbered}
+    return {"synthetic": n, "sample": len(real)}
 
 
 def sample_files() -> list[Path]:
@@ -113,22 +112,6 @@ def sample_files() -> list[Path]:
 
 def sample_ids() -> set[str]:
     return {path.stem for path in sample_files()}
-
-
-def renumber_collisions(folder: Path, taken: set[str]) -> dict[str, str]:
-    """Give a free number in the same year to every synthetic record whose id a sample case has."""
-    moved = {}
-    for case_id in sorted(taken):
-        old = folder / case_id[3:7] / f"{case_id}.yaml"
-        if not old.exists():
-            continue
-        used = {p.stem for p in old.parent.glob("*.yaml")} | taken
-        new_id = next(f"{case_id[:8]}{seq:03d}" for seq in range(999, 0, -1) if f"{case_id[:8]}{seq:03d}" not in used)
-        old.with_name(f"{new_id}.yaml").write_text(old.read_text(encoding="utf-8").replace(case_id, new_id),
-                                                   encoding="utf-8")
-        old.unlink()
-        moved[case_id] = new_id
-    return moved
 
 
 def load_queries(path: Path) -> list[dict]:

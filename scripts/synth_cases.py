@@ -7,6 +7,8 @@
 The output folder gets ``vocabularies/`` (a copy of ``cases/vocabularies`` unless ``--vocabularies``
 names another folder) and ``<year>/SC-<year>-<nnn>.yaml``. Records are spread over the years 2000 to
 2099, about ten a year for small runs and up to 999 a year, so ids keep their three digits.
+``--avoid cases`` skips every id a record in that folder already has, so that synthetic records
+can be put next to real ones; only the ids change, not the records.
 
 Everything comes from one ``random.Random(seed)``: the same seed gives byte-identical files, another
 seed different ones. Enterprises are fictional and every record carries ``sample: true``; contact
@@ -1412,7 +1414,26 @@ def prepare(out: Path, replace: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def generate(n: int, seed: int, out: Path, vocabularies: Path = DEFAULT_VOCABULARIES, replace: bool = False) -> int:
+def existing_ids(folder: Path | None) -> set[str]:
+    """Ids of the records already in a cases folder, by their file names (``<year>/SC-<year>-<nnn>.yaml``)."""
+    if folder is None:
+        return set()
+    if not folder.is_dir():
+        raise SystemExit(f"{folder} 不是目录")
+    return {path.stem for path in folder.glob("[0-9][0-9][0-9][0-9]/*.yaml")}
+
+
+def sequence_numbers(year: int, count: int, taken: set[str]) -> list[int]:
+    """The first ``count`` sequence numbers of ``year`` whose id is not taken."""
+    free = [seq for seq in range(1, MAX_PER_YEAR + 1) if f"SC-{year}-{seq:03d}" not in taken][:count]
+    if len(free) < count:
+        raise SystemExit(f"{year} 年已有 {MAX_PER_YEAR - len(free)} 个编号被占用，放不下 {count} 条合成案例")
+    return free
+
+
+def generate(n: int, seed: int, out: Path, vocabularies: Path = DEFAULT_VOCABULARIES, replace: bool = False,
+             avoid: Path | None = None) -> int:
+    taken = existing_ids(avoid)
     prepare(out, replace)
     shutil.copytree(vocabularies, out / "vocabularies")
     generator = Generator(seed, load_terms(out / "vocabularies"))
@@ -1421,7 +1442,7 @@ def generate(n: int, seed: int, out: Path, vocabularies: Path = DEFAULT_VOCABULA
         folder = out / str(year)
         folder.mkdir()
         batches = generator.year_batches(year)
-        for seq in range(1, count + 1):
+        for seq in sequence_numbers(year, count, taken):
             case_id, text = generator.record(year, seq, generator.rng.choice(batches))
             with open(folder / f"{case_id}.yaml", "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
@@ -1436,9 +1457,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="输出目录（须为空或不存在）")
     parser.add_argument("--vocabularies", type=Path, default=DEFAULT_VOCABULARIES, help="词表目录（默认 cases/vocabularies）")
     parser.add_argument("--replace", action="store_true", help="先删除输出目录中以前生成的合成数据")
+    parser.add_argument("--avoid", type=Path, help="不使用这个案例目录（如 cases）中已有的编号")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    written = generate(args.n, args.seed, args.out, args.vocabularies, args.replace)
+    written = generate(args.n, args.seed, args.out, args.vocabularies, args.replace, args.avoid)
     print(f"已生成 {written} 条合成案例记录到 {args.out}，用时 {time.perf_counter() - started:.2f} 秒。")
     return 0
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from casebook.fulltext import FulltextIndex, build_index
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, Schema
+
+from casebook.fulltext import TERMS_FILE, FulltextIndex, build_index
 from casebook.related import related_cases
 from casebook.query import plan_query
 from casebook.snippets import snippets
@@ -132,6 +135,34 @@ def test_reindexing_after_one_change_touches_only_that_record(tmp_path, terms):
     record.unlink()
     third = build_index(load_casebook(cases).cases, tmp_path / "three", terms, previous=tmp_path / "two")
     assert (third.added, third.updated, third.deleted, third.unchanged) == ([], [], ["SC-2022-001"], 1)
+
+
+def test_an_index_of_an_earlier_version_is_rebuilt_not_updated(tmp_path, terms):
+    # Its fields differ: updating it would fail, or leave its old documents as they were.
+    older = tmp_path / "older"
+    older.mkdir()
+    whoosh_index.create_in(str(older), Schema(id=ID(stored=True, unique=True), digest=STORED))
+    (older / TERMS_FILE).write_text(terms.to_json(), encoding="utf-8")
+    rebuilt = build_index(load_casebook(FIXTURE).cases, tmp_path / "new", terms, previous=older)
+    assert (rebuilt.added, rebuilt.unchanged) == (["SC-2021-001", "SC-2022-001"], 0)
+    assert ids(FulltextIndex(tmp_path / "new").search("六西格玛")) == ["SC-2021-001"]
+
+
+def test_a_phrase_found_as_typed_ranks_above_its_parts_found_apart(tmp_path, terms):
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURE, cases)
+    base = (cases / "2022" / "SC-2022-001.yaml").read_text(encoding="utf-8")
+    apart = "summary: SPC 摘要：用 SPC 控制，关键参数在线监控，监控到异常即停线。"
+    together = "summary: 摘要。\nimplementation: 导入SPC监控系统。"
+    for case_id, summary in (("SC-2022-002", apart), ("SC-2022-003", together)):
+        (cases / "2022" / f"{case_id}.yaml").write_text(
+            base.replace("SC-2022-001", case_id).replace("summary: SPC 摘要。", summary)
+            .replace("implementation: 实施。\n", "" if "implementation" in summary else "implementation: 实施。\n"),
+            encoding="utf-8")
+    build_index(load_casebook(cases).cases, tmp_path / "index", terms)
+    index = FulltextIndex(tmp_path / "index")
+    assert ids(index.search("SPC监控")) == ["SC-2022-003", "SC-2022-002"]
+    assert ids(index.search("SPC 监控"))[0] == "SC-2022-002"  # typed apart: the more frequent first
 
 
 def test_a_changed_search_vocabulary_rebuilds_everything(tmp_path, terms):

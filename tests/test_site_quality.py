@@ -3,7 +3,7 @@
 The built sample site in headless Debian Chromium: axe-core finds nothing serious, pages reflow at
 200 % zoom, the keyboard reaches everything with a visible focus, body text is well spaced, status is
 said in words, and every page loads without script errors or requests to other hosts.
-``make check-site`` runs just this module.
+``make check-site`` runs this module and tests/test_links.py.
 """
 
 from __future__ import annotations
@@ -136,6 +136,7 @@ def test_the_keyboard_reaches_search_and_content_with_a_visible_focus(desktop, b
     seen = tab_until(desktop, lambda focused: focused["inContent"] and focused["tag"] == "A"
                      and focused["text"] != "¶")  # the first real content link, past the heading anchors
     assert "cb-header-q" in [item["id"] for item in seen], "Tab never reached the header's search box"
+    assert "导航菜单" not in [item["text"] for item in seen], "the wide layout shows the navigation, not a menu button"
     assert without_visible_focus(seen) == []
 
     for _ in range(len(seen)):  # back to the search box the same way, then search by keyboard alone
@@ -167,6 +168,39 @@ def test_at_200_percent_zoom_the_keyboard_opens_the_navigation_drawer(zoomed, ba
     seen = tab_until(zoomed, lambda focused: "md-nav__link" in focused["className"])
     assert without_visible_focus(seen) == []
     assert serious_violations(zoomed) == []  # the open drawer's colours too
+
+
+PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2}
+DRAWER_STATE = """() => {
+  const button = [...document.querySelectorAll(".md-header button")].find(b => b.textContent.trim() === "导航菜单");
+  return {open: document.getElementById("__drawer").checked, expanded: button.getAttribute("aria-expanded"),
+          onMenuButton: document.activeElement === button};
+}"""
+
+
+@pytest.mark.parametrize("key", ["Enter", "Space"])
+def test_on_a_phone_the_navigation_drawer_works_by_keyboard_alone(browser, base_url, key):
+    """The menu button opens the drawer with Enter or Space and says so; Escape closes it from inside
+    and gives the focus back to the menu button."""
+    page = open_page(browser, PHONE)
+    visit(page, base_url, PAGES["case"])
+    tab_until(page, lambda focused: focused["text"] == "导航菜单")
+    assert page.evaluate(DRAWER_STATE) == {"open": False, "expanded": "false", "onMenuButton": True}
+
+    page.keyboard.press(key)
+    assert page.evaluate(DRAWER_STATE)["open"], f"{key} did not open the drawer"
+    assert page.evaluate(DRAWER_STATE)["expanded"] == "true"
+    page.wait_for_timeout(300)  # while the drawer slides in
+    seen = tab_until(page, lambda focused: "md-nav__link" in focused["className"])
+    assert without_visible_focus(seen) == []
+
+    page.keyboard.press("Escape")
+    assert page.evaluate(DRAWER_STATE) == {"open": False, "expanded": "false", "onMenuButton": True}
+    page.keyboard.press(key)
+    page.keyboard.press(key)
+    assert page.evaluate(DRAWER_STATE)["open"] is False, f"a second {key} did not close the drawer"
+    assert page.errors == []
+    page.context.close()
 
 
 def test_the_keyboard_reaches_every_search_result(desktop, base_url):

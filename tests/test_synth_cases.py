@@ -140,3 +140,38 @@ def test_refuses_to_overwrite_a_folder_it_did_not_generate(tmp_path):
     with pytest.raises(SystemExit):
         synth.main(["5", "--seed", "1", "--out", str(tmp_path), "--replace"])
     assert (tmp_path / "mine").is_dir()
+
+
+def _without_ids(text: str, case_id: str) -> str:
+    for spelling in (case_id, case_id.lower(), case_id.lower().replace("-", "")):
+        text = text.replace(spelling, "<id>")
+    return text
+
+
+def test_ids_of_an_existing_folder_are_skipped_and_only_the_ids_change(generated, tmp_path):
+    existing = tmp_path / "existing"
+    taken = {"SC-2000-001", "SC-2000-003", "SC-2003-010"}
+    for case_id in taken:
+        (existing / case_id[3:7]).mkdir(parents=True, exist_ok=True)
+        (existing / case_id[3:7] / f"{case_id}.yaml").write_text("id: 占位\n", encoding="utf-8")
+    avoiding = tmp_path / "avoiding"
+    assert synth.main([str(COUNT), "--seed", "11", "--out", str(avoiding), "--avoid", str(existing)]) == 0
+
+    def by_year(folder: Path) -> dict[str, list[Path]]:
+        return {year.name: sorted(year.glob("*.yaml")) for year in sorted(folder.glob("[0-9]*"))}
+
+    before, after = by_year(generated), by_year(avoiding)
+    assert [p.stem for p in after["2000"]] == [f"SC-2000-{n:03d}" for n in (2, *range(4, 13))]
+    assert [p.stem for p in after["2003"]][-1] == "SC-2003-011"
+    assert {p.stem for paths in after.values() for p in paths}.isdisjoint(taken)
+    assert before.keys() == after.keys()
+    for year in before:
+        for old, new in zip(before[year], after[year], strict=True):
+            assert _without_ids(old.read_text(encoding="utf-8"), old.stem) == \
+                _without_ids(new.read_text(encoding="utf-8"), new.stem)
+
+
+def test_a_year_too_full_for_its_records_is_refused():
+    assert synth.sequence_numbers(2000, 3, {"SC-2000-002"}) == [1, 3, 4]
+    with pytest.raises(SystemExit):
+        synth.sequence_numbers(2000, synth.MAX_PER_YEAR, {"SC-2000-500"})
