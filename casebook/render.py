@@ -15,7 +15,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import markdown
@@ -67,6 +67,10 @@ def _narrative_converter() -> markdown.Markdown:
     return converter
 
 
+# The preview rebuilds every page after each edit, and most texts have not changed: converting
+# Markdown is most of the time of rendering. Bounded, so a long-running preview of a national
+# library keeps its memory (a text's HTML is a few KB).
+@lru_cache(maxsize=20_000)
 def narrative_html(text: str) -> Markup:
     """An enterprise's Markdown as sanitised HTML, headings starting at level 3."""
     rendered = _narrative_converter().reset().convert(text)
