@@ -66,8 +66,7 @@ def rollback(out: Path) -> Path:
 def _build_release(casebook: Casebook, release: Path, config_file: Path, previous: Path | None,
                    stopwatch: Stopwatch) -> None:
     try:
-        languages = language_configs(config_file)
-        configs = {code: load_config(str(path), strict=True) for code, path in languages.items()}
+        configs = load_language_configs(config_file)
         plugin = configs[SOURCE].plugins["casebook"]
         terms = load_search_terms(Path(configs[SOURCE].config_file_path).parent / plugin.config.search_vocabulary,
                                   casebook.vocabularies)
@@ -90,7 +89,7 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         raise BuildFailed(f"网站生成失败，已发布的网站保持不变：{error}") from None
     with stopwatch.stage("发布前检查"):
         write_nginx_snippet(release, plugin.config.frame_ancestors)
-        problems = verify_release(release, casebook, list(languages))
+        problems = verify_release(release, casebook, tuple(configs))
     if problems:
         raise BuildFailed("网站生成后检查未通过，已发布的网站保持不变：\n" + "\n".join(problems))
 
@@ -186,16 +185,17 @@ def _end_with_parent() -> None:
 PR_SET_PDEATHSIG = 1
 
 
-def language_configs(config_file: Path) -> dict[str, Path]:
-    """The configuration of each of the site's languages: ``mkdocs.yml`` for Chinese, and for
+def load_language_configs(config_file: Path) -> dict[str, MkDocsConfig]:
+    """The configuration of each of the site's languages, Chinese first: ``mkdocs.yml``, and for
     each other language it names, ``mkdocs.<code>.yml`` beside it, which inherits it."""
-    plugin = load_config(str(config_file)).plugins["casebook"]
-    configs = {SOURCE: config_file}
-    for code in plugin.config.languages:
+    configs = {SOURCE: load_config(str(config_file), strict=True)}
+    for code in configs[SOURCE].plugins["casebook"].config.languages:
         path = config_file.with_name(f"{config_file.stem}.{code}{config_file.suffix}")
-        if code != SOURCE and not path.is_file():
+        if code in configs:
+            continue
+        if not path.is_file():
             raise BuildFailed(f"{config_file.name} 中的 languages 包括 {code}，但缺少它的配置文件 {path.name}")
-        configs.setdefault(code, path)
+        configs[code] = load_config(str(path), strict=True)
     return configs
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .model import PARTS, Case
+from .vocabulary import Vocabularies
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -98,6 +99,13 @@ def case_text(case: Case, name: str, target: Language) -> CaseText:
     return CaseText(original, SOURCE, False)
 
 
+def term_name(vocabularies: Vocabularies | None, field: str, label: str, target: Language) -> str:
+    """A vocabulary term as pages in ``target`` name it: its English name where it has one."""
+    if target.is_source or vocabularies is None:
+        return label
+    return vocabularies[field][label].en or label
+
+
 def translation_state(case: Case, target: Language) -> str:
     """``"full"``, ``"partial"`` or ``"none"``: whether a notice covers the page or single parts."""
     found = [case_text(case, name, target).translated for name in TRANSLATABLE]
@@ -130,3 +138,11 @@ def alternates(current: Language, page_url: str, site_root: str, codes: list[str
         url = f"{site_root}{other.prefix}{page_url}" if site_root else ""
         found.append(Alternate(other, up + other.prefix + page_url, url, other == current))
     return found
+
+
+def theme_globals(target: Language, site_url: str, codes: list[str]) -> dict[str, Any]:
+    """What the theme's templates use of the site's languages: their own words in ``target``,
+    and the same page in each of the languages ``codes``."""
+    site_root = (site_url or "").removesuffix(target.prefix)
+    return {"_": target.gettext, "casebook_language": target,
+            "alternates": lambda page_url: alternates(target, page_url, site_root, codes)}

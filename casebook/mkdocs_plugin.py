@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .feeds import feed_files
-from .language import LANGUAGE_CODES, SOURCE, Language, alternates, language
+from .language import LANGUAGE_CODES, SOURCE, Language, language, theme_globals
 from .opendata import data_files
 from .plan import plan_pages
 from .problems import ProblemsFound
@@ -97,11 +97,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         """The theme's own words in this build's language, and the same page in the other languages."""
-        site_root = (config.site_url or "").removesuffix(self.language.prefix)
-        env.globals["_"] = self.language.gettext
-        env.globals["casebook_language"] = self.language
-        env.globals["alternates"] = lambda page_url: alternates(self.language, page_url, site_root,
-                                                                self.config.languages)
+        env.globals.update(theme_globals(self.language, config.site_url, self.config.languages))
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, **_) -> str:

@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .charts import bar_chart, metric_chart
-from .language import Language, case_text, language, translation_state
+from .language import Language, case_text, language, term_name, translation_state
 from .model import PARTS, Metric
 from .plan import FacetValue, Page
 from .vocabulary import Vocabularies
@@ -186,11 +186,6 @@ def _page_globals(target: Language, vocabularies: Vocabularies | None) -> dict[s
     def label(value: FacetValue) -> str:
         return value.label if target.is_source else (value.en or value.label)
 
-    def term(field: str, name: str) -> str:
-        if target.is_source or vocabularies is None:
-            return name
-        return vocabularies[field][name].en or name
-
     return {
         "_": gettext,
         "lang": target,
@@ -198,7 +193,7 @@ def _page_globals(target: Language, vocabularies: Vocabularies | None) -> dict[s
         "text": lambda case, name: case_text(case, name, target),
         "translation": lambda case: translation_state(case, target),
         "label": label,
-        "term": term,
+        "term": lambda field, name: term_name(vocabularies, field, name, target),
         "counts": lambda facet: [(label(value), len(value.cases)) for value in facet.values],
         "bar_chart": lambda chart_id, title, items: bar_chart(chart_id, title, items, target.gettext),
         "metric_chart": lambda chart_id, metrics: metric_chart(chart_id, metrics, target.gettext),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import case_texts
-from .language import Language, case_text, language
+from .language import Language, case_text, language, term_name
 from .model import Case
 from .plan import case_url, is_listed
 from .searchterms import SearchTerms
@@ -105,11 +105,9 @@ def _encode(entries: list[tuple[int, int]]) -> list[int]:
 
 
 def _doc_row(case: Case, target: Language, vocabularies: Vocabularies | None) -> list:
-    city = case.enterprise.city
-    if vocabularies is not None and not target.is_source:
-        city = vocabularies["cities"][city].en or city
     return [case.id, case_text(case, "title", target).value, case_url(case),
-            case_text(case, "enterprise_name", target).value, city, case.year, case.recognition.status]
+            case_text(case, "enterprise_name", target).value,
+            term_name(vocabularies, "cities", case.enterprise.city, target), case.year, case.recognition.status]
 
 
 def _write_json(path: Path, data) -> int:

@@ -17,7 +17,7 @@ _TAG = re.compile(r"<[a-zA-Z][^>]*>")  # text never holds a raw "<", so this fin
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
-def verify_release(release: Path, casebook: Casebook, languages: list[str] = [SOURCE]) -> list[str]:  # noqa: B006
+def verify_release(release: Path, casebook: Casebook, languages: tuple[str, ...] = (SOURCE,)) -> list[str]:
     """Every problem found, in Chinese; an empty list means the release may be published.
 
     ``languages`` are the codes of the languages built; each has all case pages and its own

@@ -96,15 +96,11 @@ def full_build(cases: Path, out: Path, edit: Path | None = None) -> dict:
 LANGUAGES = {"zh": ("content", "mkdocs.yml"), "en": ("content/en", "mkdocs.en.yml")}
 # What the plugin gives the theme's templates, for a baseline without the plugin.
 THEME_GLOBALS = """
-from casebook.language import alternates, language
-
-LANGUAGE = language("{code}")
+from casebook.language import language, theme_globals
 
 
 def on_env(env, config, files):
-    root = (config.site_url or "").removesuffix(LANGUAGE.prefix)
-    env.globals.update(_=LANGUAGE.gettext, casebook_language=LANGUAGE,
-                       alternates=lambda url: alternates(LANGUAGE, url, root, ["zh", "en"]))
+    env.globals.update(theme_globals(language("{code}"), config.site_url, ["zh", "en"]))
 """
 
 
