@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
 import json
 import os
@@ -55,10 +54,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 from collections import defaultdict
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -67,9 +64,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' local server and Chromium settings
+
+from support import CHROMIUM, CHROMIUM_ARGS, serve_folder  # noqa: E402
 ENGINES = ("ours", "material", "pagefind", "server")
 BROWSER_ENGINES = ("ours", "material", "pagefind")
 CASE_URL = re.compile(r"/cases/(SC-\d{4}-\d{3})/")
@@ -190,25 +187,6 @@ def quality(queries: list[dict], ranked: dict[str, list[str]]) -> dict:
 
 # ---------------------------------------------------------------------------------------------
 # Serving and the browser
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
-        pass
-
-
-@contextlib.contextmanager
-def serving(site: Path):
-    """The folder on http://127.0.0.1:<free port>/, as a plain static web server would serve it."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager
@@ -740,7 +718,7 @@ def recording_errors(measure, *args) -> None:
 
 
 def measure_ours_in_browser(browser, site: Path, queries, cold, timeout_ms, figures: dict, n: int) -> None:
-    with serving(site) as base:
+    with serve_folder(site) as base:
         log(f"N={n}：ours：{len(queries)} 个查询的质量")
         ranked, answers = ours_quality(browser, base, queries)
         figures["quality"] = quality(queries, ranked)
@@ -750,7 +728,7 @@ def measure_ours_in_browser(browser, site: Path, queries, cold, timeout_ms, figu
 
 
 def measure_pagefind_in_browser(browser, site: Path, queries, cold, timeout_ms, figures: dict, n: int) -> None:
-    with serving(site) as base:
+    with serve_folder(site) as base:
         log(f"N={n}：pagefind：{len(queries)} 个查询的质量")
         answers = pagefind_quality(browser, base, queries)
         figures["quality"] = quality(queries, {q: a["ids"] for q, a in answers.items()})
@@ -765,7 +743,7 @@ def measure_material_in_browser(browser, queries, cold, args, figures: dict, n: 
     site = Path(figures["site"])
     subset = queries if not args.material_queries else subset_by_kind(queries, args.material_queries)
     figures["queries_measured"] = len(subset)
-    with serving(site) as base:
+    with serve_folder(site) as base:
         log(f"N={n}：material：{len(subset)} 个查询的质量（通过主题的检索框）")
         answers = material_quality(browser, base, subset, args.timeout)
         figures["quality"] = quality(subset, {q: a["ids"] for q, a in answers.items()})

@@ -12,30 +12,27 @@ The images are documentation and are committed; run this again after changing ho
 
 from __future__ import annotations
 
-import functools
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' local server and Chromium settings
+
+from support import CHROMIUM, CHROMIUM_ARGS, serve_folder  # noqa: E402
+
 IMAGES = {"zh": ROOT / "content" / "howto" / "images", "en": ROOT / "content" / "en" / "howto" / "images"}
 SITE_PREFIX = {"zh": "", "en": "en/"}
-CHROMIUM = "/usr/bin/chromium"
-# Without these, Chromium phones home at start-up.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1100, "height": 700}
 PADDING = 12
 
@@ -142,23 +139,6 @@ def crop_box(page: Page, selectors: list[str]) -> dict[str, float]:
 
 def casebook(*arguments: str) -> None:
     subprocess.run([sys.executable, "-m", "casebook", *arguments], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-
-
-@contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""What several tests need: local servers on a free port, and Debian's Chromium."""
+"""What several tests and the browser-driving scripts need: local servers on a free port, and
+Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def serve_folder(folder: Path, headers: list[tuple[str, str]] = ()) -> Iterator[
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+    server.daemon_threads = True  # a browser's open connection never holds up the shutdown
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
