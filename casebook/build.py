@@ -19,19 +19,21 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from .fulltext import build_index
+from . import cache
+from .fulltext import IndexChanges, build_index
 from .headers import write_nginx_snippet
 from .language import SOURCE, language
 from .publish import Output
 from .records import Casebook, load_casebook
 from .related import related_cases
-from .searchterms import load_search_terms
+from .searchterms import SearchTerms, load_search_terms
 from .stopwatch import Stopwatch
 from .tokens import Segmenter
 from .verify import verify_release
 
 
 INDEX = "index"
+CACHE = "cache"
 
 
 class BuildFailed(Exception):
@@ -48,7 +50,7 @@ def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), s
         release = output.new_release()
         previous = output.active_release()
         try:
-            _build_release(casebook, release, config_file, previous, stopwatch)
+            _build_release(casebook, release, config_file, previous, stopwatch, out / CACHE)
         except BaseException:
             output.discard(release)
             raise
@@ -64,7 +66,7 @@ def rollback(out: Path) -> Path:
 
 
 def _build_release(casebook: Casebook, release: Path, config_file: Path, previous: Path | None,
-                   stopwatch: Stopwatch) -> None:
+                   stopwatch: Stopwatch, kept: Path) -> None:
     try:
         configs = load_language_configs(config_file)
         plugin = configs[SOURCE].plugins["casebook"]
@@ -73,12 +75,11 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         with stopwatch.stage("相关案例"):
             related = related_cases(casebook.cases, Segmenter(terms))
         # The pages need nothing from the search index: a child process writes it meanwhile.
-        indexing = _Work(lambda: build_index(casebook.cases, release / INDEX, terms,
-                                             previous / INDEX if previous else None))
+        indexing = _Work(lambda: _build_index(casebook, release / INDEX, terms, previous, kept))
         try:
             _show_mkdocs_warnings()
             with stopwatch.stage("MkDocs 生成"):
-                _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch))
+                _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch, kept))
             with stopwatch.stage("检索索引（生成网站之后还要等的时间）"):
                 print(indexing.result())
         finally:
@@ -101,6 +102,8 @@ class _SiteInputs:
     casebook: Casebook
     related: dict[str, list[str]]
     stopwatch: Stopwatch
+    kept: Path | None = None
+    """Where each language keeps its work for the next build (``cache``)."""
 
 
 def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInputs) -> None:
@@ -127,7 +130,17 @@ def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> None:
     config["site_dir"] = str(folder)
     plugin = config.plugins["casebook"]
     plugin.casebook, plugin.related, plugin.stopwatch = inputs.casebook, inputs.related, inputs.stopwatch
-    mkdocs_build(config)
+    if inputs.kept is None:
+        mkdocs_build(config)
+        return
+    with cache.kept_in(inputs.kept / f"{plugin.config.language}.marshal"):
+        mkdocs_build(config)
+
+
+def _build_index(casebook: Casebook, index: Path, terms: SearchTerms, previous: Path | None, kept: Path) -> IndexChanges:
+    # The texts are those of the Chinese site: its cache has them as HTML already.
+    with cache.kept_in(kept / f"{SOURCE}.marshal", save=False):
+        return build_index(casebook.cases, index, terms, previous / INDEX if previous else None)
 
 
 class _Work:

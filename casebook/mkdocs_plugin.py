@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents, get_toc
+
+from .cache import current
 
 from .feeds import feed_files
 from .language import LANGUAGE_CODES, SOURCE, Language, language, theme_globals
@@ -59,8 +64,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             pages = plan_pages(self.casebook, self.related, self._guides(config), date.today())
             self.generated = {page.uri: page for page in render_pages(pages, page_environment(
                 self.language, self.casebook.vocabularies))}
+            titles = _nav_titles(config.nav)
             for page in self.generated.values():
-                files.append(self._page_file(page, config))
+                file = self._page_file(page, config)
+                files.append(file)
+                _KeptPage(titles.get(page.uri), file, config)
             for path, content in self._data_files(config).items():
                 files.append(File.generated(config, path, content=content))
             for case_id, images in self.casebook.images.items():
@@ -70,7 +78,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _page_file(self, page: RenderedPage, config: MkDocsConfig) -> File:
         # Generated pages never warn for being left out of the nav: most of them are meant to be.
-        file = File.generated(config, page.uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+        file = File.generated(config, page.uri, content=page.skeleton, inclusion=InclusionLevel.NOT_IN_NAV)
         file.edit_uri = self._record_edit_uri(page, config)
         return file
 
@@ -111,7 +119,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return markdown
 
     def on_page_content(self, content: str, page: Page, **_) -> str:
-        return sanitised_page(content) if page.file.src_uri in self.generated else content
+        generated = self.generated.get(page.file.src_uri)
+        return sanitised_page(generated.filled(content)) if generated else content
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         with self.stopwatch.stage("静态检索索引"):
@@ -130,6 +139,54 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """Hand-written method explanations, content/guides/<slug>.md, by the method's slug."""
         folder = _beside_config(config, self.config.guides)
         return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.md"))}
+
+
+class _KeptPage(Page):
+    """A generated page that takes the HTML of its Markdown from an earlier build when it can.
+
+    Converting Markdown is most of MkDocs' time and most pages are as they were; links in kept
+    HTML are checked again on the built site (``verify``).
+    """
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        inputs = (self.file.src_uri, self.markdown, _markdown_setup(config))
+        content, toc, title, anchors, links = current().get("page", inputs, lambda: self._converted(config, files))
+        self.content, self.toc, self._title_from_render = content, get_toc(toc), title
+        self.present_anchor_ids = set(anchors)
+        self.links_to_anchors = {target: found for uri, found in links.items()
+                                 if (target := files.get_file_from_path(uri)) is not None}
+
+    def _converted(self, config: MkDocsConfig, files: Files) -> tuple:
+        super().render(config, files)
+        links = {file.src_uri: found for file, found in (self.links_to_anchors or {}).items()}
+        return self.content, _toc_tokens(self.toc), self._title_from_render, sorted(self.present_anchor_ids), links
+
+
+def _toc_tokens(toc: TableOfContents | list) -> list[dict]:
+    """A table of contents as the tokens MkDocs made it from."""
+    return [{"level": item.level, "id": item.id, "name": item.title, "children": _toc_tokens(item.children)}
+            for item in toc]
+
+
+def _markdown_setup(config: MkDocsConfig) -> str:
+    """The Markdown extensions and their settings, the same from one run to the next."""
+    setup = json.dumps([config.markdown_extensions, config.mdx_configs], sort_keys=True, default=repr)
+    return _ADDRESS.sub("", setup)  # settings may hold functions, whose repr has an address
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def _nav_titles(nav: list | dict | str | None) -> dict[str, str]:
+    """The title the configuration's nav gives each page, by its source path."""
+    titles: dict[str, str] = {}
+    for item in nav if isinstance(nav, list) else [nav] if nav else []:
+        for title, value in item.items() if isinstance(item, dict) else []:
+            if isinstance(value, str):
+                titles[value] = title
+            else:
+                titles |= _nav_titles(value)
+    return titles
 
 
 def _beside_config(config: MkDocsConfig, relative: str) -> Path:

@@ -15,14 +15,16 @@ import posixpath
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import markdown
 import nh3
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
+from .cache import current
 from .charts import bar_chart, metric_chart
 from .language import Language, case_text, language, term_name, translation_state
 from .model import PARTS, Metric
@@ -67,16 +69,19 @@ def _narrative_converter() -> markdown.Markdown:
     return converter
 
 
-# The preview rebuilds every page after each edit, and most texts have not changed: converting
-# Markdown is most of the time of rendering. Bounded, so a long-running preview of a national
-# library keeps its memory (a text's HTML is a few KB).
-@lru_cache(maxsize=20_000)
 def narrative_html(text: str) -> Markup:
-    """An enterprise's Markdown as sanitised HTML, headings starting at level 3."""
+    """An enterprise's Markdown as sanitised HTML, headings starting at level 3.
+
+    Converting Markdown is most of the time of rendering, and most texts are as they were at
+    the last build: their HTML is kept between builds.
+    """
+    return Markup(current().get("narrative", (text,), lambda: _converted_narrative(text)))
+
+
+def _converted_narrative(text: str) -> str:
     rendered = _narrative_converter().reset().convert(text)
-    return Markup(nh3.clean(rendered, tags=_NARRATIVE_TAGS, attributes=_NARRATIVE_ATTRIBUTES,
-                            url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer nofollow",
-                            attribute_filter=_only_own_pictures))
+    return nh3.clean(rendered, tags=_NARRATIVE_TAGS, attributes=_NARRATIVE_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+                     link_rel="noopener noreferrer nofollow", attribute_filter=_only_own_pictures)
 
 
 def metric_change(metric: Metric, target: Language | None = None) -> str:
@@ -140,16 +145,41 @@ def markdown_join(values: Any, separator: str = "") -> Markup:
     return Markup(separator).join(_escape_unless_markup(value) for value in values)
 
 
+# Where a narrative's HTML goes in a page's skeleton: an HTML comment inside a raw HTML block,
+# which Markdown passes through untouched. Record text can never produce one: a plain value's "<"
+# is escaped, and narratives are never in the skeleton.
+_FRAGMENT = re.compile(r"<!--cb-fragment:(\d+)-->")
+
+
 @dataclass(frozen=True)
 class RenderedPage:
     planned: Page
-    markdown: str
+    skeleton: str
+    """The page's Markdown with each narrative's HTML left out, marked by a placeholder.
+
+    Narratives are most of a case page and are HTML already; left out, MkDocs' Markdown has a
+    tenth of the text to parse, and they are put back into its output (``filled``).
+    """
+    fragments: tuple[str, ...] = ()
+    """The HTML of the page's narratives, in the order of their placeholders."""
     description: str | None = None
     """Plain text for the page's meta description, when the page has its own."""
 
     @property
     def uri(self) -> str:
         return self.planned.uri
+
+    @property
+    def markdown(self) -> str:
+        """The whole page as Markdown."""
+        return self.filled(self.skeleton)
+
+    def filled(self, converted: str) -> str:
+        """The skeleton, or what Markdown made of it, with every narrative in its place."""
+        found = [int(number) for number in _FRAGMENT.findall(converted)]
+        if found != list(range(len(self.fragments))):
+            raise ValueError(f"{self.uri}: narrative placeholders {found} do not match its {len(self.fragments)} texts")
+        return _FRAGMENT.sub(lambda match: self.fragments[int(match.group(1))], converted)
 
 
 def page_environment(target: Language | None = None, vocabularies: Vocabularies | None = None) -> Environment:
@@ -167,7 +197,7 @@ def page_environment(target: Language | None = None, vocabularies: Vocabularies 
         keep_trailing_newline=True,
     )
     environment.filters["join"] = markdown_join
-    environment.filters["narrative"] = narrative_html
+    environment.filters["narrative"] = _narrative_placeholder
     # Hand-written Markdown kept in content/ (method guides): trusted like the templates themselves.
     environment.filters["trusted"] = Markup
     environment.filters["change"] = lambda metric: metric_change(metric, target)
@@ -200,6 +230,14 @@ def _page_globals(target: Language, vocabularies: Vocabularies | None) -> dict[s
     }
 
 
+@pass_context
+def _narrative_placeholder(context: Context, text: str) -> Markup:
+    """Where the narrative's HTML will go; it is kept in the page's list of fragments."""
+    fragments = context["fragments"]
+    fragments.append(narrative_html(text))
+    return Markup(f"<!--cb-fragment:{len(fragments) - 1}-->")
+
+
 def render_pages(pages: list[Page], environment: Environment | None = None) -> list[RenderedPage]:
     environment = environment or page_environment()
     return [render_page(page, environment) for page in pages]
@@ -218,8 +256,9 @@ def render_page(page: Page, environment: Environment) -> RenderedPage:
         return Markup("../" * levels + target)
 
     template = environment.get_template(page.template)
-    markdown_source = template.render(page=page, link=link, source_file=source_file, **page.context)
-    return RenderedPage(page, markdown_source, _description(page, environment.globals["lang"]))
+    fragments: list[Markup] = []
+    skeleton = template.render(page=page, link=link, source_file=source_file, fragments=fragments, **page.context)
+    return RenderedPage(page, skeleton, tuple(fragments), _description(page, environment.globals["lang"]))
 
 
 def page_url(uri: str) -> str:

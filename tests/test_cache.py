@@ -1,0 +1,93 @@
+"""Work kept between builds: made once, reused while its inputs are the same, never stale."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from casebook import mkdocs_plugin, render
+from casebook.build import _Work, build_site
+from casebook.cache import ContentCache
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_a_value_is_made_once_and_kept_for_the_next_build_only_while_used(tmp_path):
+    made = []
+
+    def make(value):
+        return lambda: made.append(value) or value.upper()
+
+    first = ContentCache(tmp_path / "zh.marshal")
+    assert first.get("text", ("a",), make("a")) == "A"
+    assert first.get("text", ("a",), make("a")) == "A"
+    first.get("text", ("b",), make("b"))
+    first.save()
+    assert made == ["a", "b"]
+
+    second = ContentCache(tmp_path / "zh.marshal")
+    assert second.get("text", ("a",), make("a")) == "A"
+    assert second.get("page", ("a",), make("a page")) == "A PAGE"  # another kind of work, another key
+    second.save()
+    assert made == ["a", "b", "a page"]
+
+    third = ContentCache(tmp_path / "zh.marshal")
+    third.get("text", ("b",), make("b"))  # not used by the second build: made again
+    assert made == ["a", "b", "a page", "b"]
+
+
+def test_an_unreadable_cache_is_made_again_without_complaint(tmp_path):
+    (tmp_path / "zh.marshal").write_bytes(b"\x00 not a cache")
+    assert ContentCache(tmp_path / "zh.marshal").get("text", ("a",), lambda: "made") == "made"
+    assert ContentCache(tmp_path / "missing" / "zh.marshal").get("text", ("a",), lambda: "made") == "made"
+
+
+def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_path, monkeypatch):
+    monkeypatch.setattr(_Work, "_PARALLEL", False)  # every language in this process, to count its work
+    pages, narratives = _count_conversions(monkeypatch)
+    cases, out = tmp_path / "cases", tmp_path / "out"
+    shutil.copytree(ROOT / "cases", cases)
+
+    first = _files(build_site(cases, out, ROOT / "mkdocs.yml"))
+    assert len(pages) > 100 and len(narratives) > 100
+    pages.clear(), narratives.clear()
+
+    assert _files(build_site(cases, out, ROOT / "mkdocs.yml")) == first
+    assert pages == [] and narratives == []
+
+    record = cases / "2021" / "SC-2021-003.yaml"  # not translated: the English page shows the Chinese
+    record.write_text(record.read_text(encoding="utf-8").replace("summary: |\n", "summary: |\n  新的一句。\n", 1),
+                      encoding="utf-8")
+    site = _files(build_site(cases, out, ROOT / "mkdocs.yml"))
+    # Once per language; the pages' Markdown holds a placeholder for the text, so it is unchanged.
+    assert len(narratives) == 2 and all(text.startswith("新的一句。") for text in narratives)
+    assert pages == []
+    for name in ("cases/SC-2021-003/index.html", "en/cases/SC-2021-003/index.html"):
+        assert "<p>新的一句。" in site[name].decode() and "<p>新的一句。" not in first[name].decode()
+
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("删减重复文件 137 份", "删减重复文件 138 份"), encoding="utf-8")
+    site = _files(build_site(cases, out, ROOT / "mkdocs.yml"))
+    assert "cases/SC-2021-003.md" in pages  # a highlight is in the page's own Markdown
+    assert "删减重复文件 138 份" in site["cases/SC-2021-003/index.html"].decode()
+
+
+def _count_conversions(monkeypatch) -> tuple[list[str], list[str]]:
+    pages, narratives = [], []
+    converted_page, converted_narrative = mkdocs_plugin._KeptPage._converted, render._converted_narrative
+
+    def counted_page(page, config, files):
+        pages.append(page.file.src_uri)
+        return converted_page(page, config, files)
+
+    def counted_narrative(text):
+        narratives.append(text)
+        return converted_narrative(text)
+
+    monkeypatch.setattr(mkdocs_plugin._KeptPage, "_converted", counted_page)
+    monkeypatch.setattr(render, "_converted_narrative", counted_narrative)
+    return pages, narratives
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
