@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
-from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from .fulltext import FulltextIndex
 from .language import SOURCE, language
@@ -62,22 +63,28 @@ def _index_problems(release: Path, casebook: Casebook) -> list[str]:
 
 
 def _link_problems(site: Path) -> list[str]:
+    files = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
+    folders = {folder.as_posix() for name in files for folder in PurePosixPath(name).parents}
     problems = []
-    for page in sorted(site.rglob("*.html")):
-        address = "/" + page.relative_to(site).as_posix()
-        tags = _TAG.findall(page.read_text(encoding="utf-8"))
-        for link in {link for tag in tags for link in _LINK.findall(tag)}:
-            target = _local_target(site, address, link)
-            if target is not None and not target.is_file():
-                problems.append(f"{address} 中的链接 {link} 指向不存在的文件")
+    for page in sorted(name for name in files if name.endswith(".html")):
+        tags = _TAG.findall((site / page).read_text(encoding="utf-8"))
+        for link in sorted({link for tag in tags for link in _LINK.findall(tag)}):
+            target = _local_target(folders, posixpath.dirname(page), link)
+            if target is not None and target not in files:
+                problems.append(f"/{page} 中的链接 {link} 指向不存在的文件")
     return problems
 
 
-def _local_target(site: Path, address: str, link: str) -> Path | None:
-    """The file a relative link on this site points at, or None for any other kind of link."""
-    parts = urlsplit(link)
-    if parts.scheme or parts.netloc or not parts.path:
+def _local_target(folders: set[str], folder: str, link: str) -> str | None:
+    """The file (relative to the site) that a link on a page in ``folder`` points at, or None for
+    a link to another site or to the page itself."""
+    path = unquote(link.partition("#")[0].partition("?")[0])
+    if not path or _OTHER_SITE.match(path):
         return None
-    path = unquote(urlsplit(urljoin(address, parts.path)).path)
-    target = site / path.lstrip("/")
-    return target / "index.html" if path.endswith("/") or target.is_dir() else target
+    joined = posixpath.normpath(posixpath.join("/" + folder, path)).lstrip("/")
+    if path.endswith("/") or joined in folders or not joined:
+        return posixpath.join(joined, "index.html")
+    return joined
+
+
+_OTHER_SITE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")  # a scheme, or an address without one

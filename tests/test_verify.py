@@ -1,0 +1,37 @@
+"""The check of a built site's own links, before a release is published."""
+
+from pathlib import Path
+
+from casebook.verify import _link_problems
+
+
+def _page(site: Path, name: str, body: str) -> None:
+    path = site / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+
+
+def test_every_kind_of_link_to_a_file_that_exists_passes(tmp_path):
+    _page(tmp_path, "index.html", '<a href="cases/SC-1/">x</a><a href="./">home</a><img src="assets/logo.png">')
+    _page(tmp_path, "cases/SC-1/index.html",
+          '<a href="../../">home</a><a href="../SC-1/#summary">self</a><a href="/cases/">all</a>'
+          '<link href="../../assets/site.css"><a href="picture%201.png">p</a><a href="../index.html?x=1">all</a>'
+          '<a href="https://example.org/missing">away</a><a href="mailto:a@b.c">mail</a><a href="#top">top</a>'
+          '<a href="//cdn.example.org/x.js">cdn</a><a href="../../cases">folder without slash</a>')
+    _page(tmp_path, "cases/index.html", "")
+    (tmp_path / "assets").mkdir()
+    for name in ("assets/logo.png", "assets/site.css", "cases/SC-1/picture 1.png"):
+        (tmp_path / name).write_bytes(b"")
+
+    assert _link_problems(tmp_path) == []
+
+
+def test_each_link_to_a_missing_file_is_named_with_its_page(tmp_path):
+    _page(tmp_path, "index.html", '<a href="cases/SC-9/">gone</a>')
+    _page(tmp_path, "cases/SC-1/index.html", '<img src="chart.png"><a href="../../about/">about</a>')
+
+    assert _link_problems(tmp_path) == [
+        "/cases/SC-1/index.html 中的链接 ../../about/ 指向不存在的文件",
+        "/cases/SC-1/index.html 中的链接 chart.png 指向不存在的文件",
+        "/index.html 中的链接 cases/SC-9/ 指向不存在的文件",
+    ]
