@@ -72,7 +72,8 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         plugin = configs[SOURCE].plugins["casebook"]
         terms = load_search_terms(Path(configs[SOURCE].config_file_path).parent / plugin.config.search_vocabulary,
                                   casebook.vocabularies)
-        with stopwatch.stage("相关案例"):
+        # This process builds the Chinese site: its cache keeps the key terms too.
+        with stopwatch.stage("相关案例"), cache.kept_in(kept / f"{SOURCE}.marshal", save=False):
             related = related_cases(casebook.cases, Segmenter(terms))
         # The pages need nothing from the search index: a child process writes it meanwhile.
         indexing = _Work(lambda: _build_index(casebook, release / INDEX, terms, previous, kept))

@@ -11,6 +11,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from .cache import current
 from .model import Case
 from .plan import is_listed
 from .tokens import Segmenter
@@ -64,6 +65,10 @@ def related_cases(cases: list[Case], segmenter: Segmenter, limit: int = 5) -> di
 def _profile(case: Case, segmenter: Segmenter) -> _Profile:
     """What a reader sees first of a case: its title, highlights and summary, as key words."""
     text = "\n".join((case.title, *case.highlights, case.summary))
+    key_terms = current().get("key terms", (text, segmenter.vocabulary), lambda: _key_terms(text, segmenter))
+    return _Profile(case.id, frozenset(case.methods), frozenset(case.industries), frozenset(key_terms))
+
+
+def _key_terms(text: str, segmenter: Segmenter) -> list[str]:
     counts = Counter(word for word in segmenter.words(text) if len(word) > 1)
-    key_terms = frozenset(word for word, _ in counts.most_common(KEY_TERMS))
-    return _Profile(case.id, frozenset(case.methods), frozenset(case.industries), key_terms)
+    return [word for word, _ in counts.most_common(KEY_TERMS)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,17 +48,25 @@ def joined_runs(text: str) -> str:
 
 
 class Segmenter:
-    """jieba with the search vocabulary; one per process is enough (loading takes about a second)."""
+    """jieba with the search vocabulary; one per process is enough (loading takes about a second,
+    so it loads when first asked for words: a build that finds them all in its cache never does)."""
 
     def __init__(self, terms: SearchTerms):
+        self._terms = terms
+        self.vocabulary = terms.to_json()
+        """What it segments by, besides jieba's own dictionary: words cut by it are kept by this."""
+
+    @cached_property
+    def _jieba(self):
         import jieba
 
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self._jieba = jieba.Tokenizer()
-        for word, frequency in terms.words.items():
+        tokenizer = jieba.Tokenizer()
+        for word, frequency in self._terms.words.items():
             # jieba cuts Latin runs by its dictionary too: "ai" would cut "detail" into pieces.
             if _HAS_CJK.search(word):
-                self._jieba.add_word(word, frequency)
+                tokenizer.add_word(word, frequency)
+        return tokenizer
 
     def words(self, text: str) -> list[str]:
         """Words of a text, normalised, without punctuation, spaces or stop words."""

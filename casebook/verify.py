@@ -14,7 +14,8 @@ from .plan import is_listed
 from .records import Casebook
 from .static_search import FOLDER as STATIC_FOLDER
 
-_TAG = re.compile(r"<[a-zA-Z][^>]*>")  # text never holds a raw "<", so this finds only real tags
+# Text never holds a raw "<", so this finds only real tags: those with a link.
+_TAG = re.compile(r"<[a-zA-Z][^>]*\s(?:href|src)=[^>]*>")
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
