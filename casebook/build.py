@@ -23,8 +23,10 @@ from . import cache
 from .fulltext import IndexChanges, build_index
 from .headers import write_nginx_snippet
 from .language import SOURCE, language
+from .mkdocs_plugin import CasebookPlugin
+from .plan import case_uri
 from .publish import Output
-from .records import Casebook, load_casebook
+from .records import Casebook, load_casebook, recheck_records
 from .related import related_cases
 from .searchterms import SearchTerms, load_search_terms
 from .stopwatch import Stopwatch
@@ -40,8 +42,13 @@ class BuildFailed(Exception):
     """The site could not be built; the published site is untouched."""
 
 
-def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), stopwatch: Stopwatch | None = None) -> Path:
-    """Build into a new release under ``out`` and publish it; returns the live ``OUT/site``."""
+def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), stopwatch: Stopwatch | None = None,
+               live: LiveSite | None = None) -> Path:
+    """Build into a new release under ``out`` and publish it; returns the live ``OUT/site``.
+
+    With ``live`` (the preview), every language builds in this process and ``live`` keeps what
+    it takes to update an edited case's pages in place afterwards.
+    """
     stopwatch = stopwatch or Stopwatch()
     with stopwatch.stage("检查记录"):
         casebook = load_casebook(cases)
@@ -50,12 +57,42 @@ def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), s
         release = output.new_release()
         previous = output.active_release()
         try:
-            _build_release(casebook, release, config_file, previous, stopwatch, out / CACHE)
+            plugins = _build_release(casebook, release, config_file, previous, stopwatch, out / CACHE, live is not None)
         except BaseException:
             output.discard(release)
             raise
         output.publish(release)
+    if live is not None:
+        live.built(cases, casebook, plugins)
     return output.site
+
+
+class LiveSite:
+    """The preview's latest build, kept in this process: an edited record's case pages are
+    written again in place at once, while the whole site builds again behind them."""
+
+    def __init__(self) -> None:
+        self._built: tuple[Path, Casebook, list[CasebookPlugin]] | None = None
+
+    def built(self, cases: Path, casebook: Casebook, plugins: list[CasebookPlugin]) -> None:
+        self._built = (cases, casebook, plugins)
+
+    def update(self, records: list[Path]) -> list[str]:
+        """The ids of the cases whose pages now show their edited records; none when the edit
+        needs the whole build to show it: a new, moved or removed record, a changed status, a
+        record with problems, or no build yet."""
+        if self._built is None:
+            return []
+        cases, casebook, plugins = self._built
+        edited = recheck_records(casebook, cases, records)
+        if edited is None:
+            return []
+        casebook, changed = edited
+        for case in changed:
+            for plugin in plugins:
+                plugin.rebuild_page(casebook, case_uri(case))
+        self._built = (cases, casebook, plugins)
+        return [case.id for case in changed]
 
 
 def rollback(out: Path) -> Path:
@@ -66,7 +103,7 @@ def rollback(out: Path) -> Path:
 
 
 def _build_release(casebook: Casebook, release: Path, config_file: Path, previous: Path | None,
-                   stopwatch: Stopwatch, kept: Path) -> None:
+                   stopwatch: Stopwatch, kept: Path, in_process: bool) -> list[CasebookPlugin]:
     try:
         configs = load_language_configs(config_file)
         plugin = configs[SOURCE].plugins["casebook"]
@@ -80,7 +117,7 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         try:
             _show_mkdocs_warnings()
             with stopwatch.stage("MkDocs 生成"):
-                _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch, kept))
+                _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch, kept), in_process)
             with stopwatch.stage("检索索引（生成网站之后还要等的时间）"):
                 print(indexing.result())
         finally:
@@ -94,6 +131,7 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         problems = verify_release(release, casebook, tuple(configs))
     if problems:
         raise BuildFailed("网站生成后检查未通过，已发布的网站保持不变：\n" + "\n".join(problems))
+    return [config.plugins["casebook"] for config in configs.values()]
 
 
 @dataclass(frozen=True)
@@ -107,12 +145,17 @@ class _SiteInputs:
     """Where each language keeps its work for the next build (``cache``)."""
 
 
-def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInputs) -> None:
+def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInputs, in_process: bool = False) -> None:
     """The Chinese site into ``site``, each other language into its folder inside it.
 
-    The other languages build in child processes while this one builds Chinese: MkDocs is single
-    threaded. Each builds beside ``site`` first, because building a site empties its folder.
+    Unless ``in_process``, the other languages build in child processes while this one builds
+    Chinese: MkDocs is single threaded. Each builds beside ``site`` first, because building a
+    site empties its folder.
     """
+    if in_process:
+        for code, config in configs.items():
+            _build_one(config, site / language(code).prefix, inputs)
+        return
     others = {code: site.with_name(f"{site.name}.{code}") for code in configs if code != SOURCE}
     builds = {code: _Work(lambda code=code, folder=folder: _build_one(configs[code], folder,
                                                                        replace(inputs, stopwatch=Stopwatch())))

@@ -9,12 +9,15 @@ import re
 from datetime import date
 from pathlib import Path
 
+from jinja2 import Environment
+from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents, get_toc
 
@@ -26,7 +29,7 @@ from .opendata import data_files
 from .plan import plan_pages
 from .problems import ProblemsFound
 from .records import Casebook, load_casebook
-from .render import RenderedPage, page_environment, render_pages, sanitised_page
+from .render import RenderedPage, page_environment, render_page, render_pages, sanitised_page
 from .searchterms import load_search_terms
 from .static_search import FOLDER as STATIC_FOLDER
 from .static_search import write_static_index
@@ -56,14 +59,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self) -> None:
         self.generated: dict[str, RenderedPage] = {}
         """Every generated page by its source path."""
+        self._built: tuple[MkDocsConfig, Files, Navigation] | None = None
+        """MkDocs' own view of the latest build, to build a page of it again (``rebuild_page``)."""
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.casebook = self.casebook or self._load(_beside_config(config, self.config.cases))
         self.stopwatch = self.stopwatch or Stopwatch()
         with self.stopwatch.stage("页面规划和渲染"):
-            pages = plan_pages(self.casebook, self.related, self._guides(config), date.today())
-            self.generated = {page.uri: page for page in render_pages(pages, page_environment(
-                self.language, self.casebook.vocabularies))}
+            self._page_templates = page_environment(self.language, self.casebook.vocabularies)
+            self.generated = {page.uri: page for page in render_pages(self._plan(config), self._page_templates)}
             titles = _nav_titles(config.nav)
             for page in self.generated.values():
                 file = self._page_file(page, config)
@@ -75,6 +79,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 for image in images:  # beside the case page, where its text refers to them
                     files.append(File.generated(config, f"cases/{case_id}/{image.name}", abs_src_path=str(image)))
         return files
+
+    def _plan(self, config: MkDocsConfig) -> list:
+        return plan_pages(self.casebook, self.related, self._guides(config), date.today())
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self._built = (config, files, nav)
+        return nav
+
+    def rebuild_page(self, casebook: Casebook, uri: str) -> None:
+        """Write one generated page again into the site this plugin built last, as it is with
+        ``casebook``: how the preview shows an edited case at once. The other pages stay as
+        they were until the next whole build."""
+        config, files, nav = self._built
+        self.casebook = casebook
+        planned = next(page for page in self._plan(config) if page.uri == uri)
+        self.generated[uri] = render_page(planned, self._page_templates)
+        file = files.get_file_from_path(uri)
+        file.content_string = self.generated[uri].skeleton
+        _populate_page(file.page, config, files)
+        included = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        _build_page(file.page, config, included, nav, self._theme_templates)
 
     def _page_file(self, page: RenderedPage, config: MkDocsConfig) -> File:
         # Generated pages never warn for being left out of the nav: most of them are meant to be.
@@ -103,9 +128,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             generated_files |= feed_files(self.casebook.cases, self.casebook.promotion.events, config.site_url)
         return generated_files
 
-    def on_env(self, env, config: MkDocsConfig, files: Files):
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """The theme's own words in this build's language, and the same page in the other languages."""
         env.globals.update(theme_globals(self.language, config.site_url, self.config.languages))
+        self._theme_templates = env
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, **_) -> str:

@@ -3,6 +3,9 @@
 A build that fails leaves the last good site published (``casebook build`` never half-publishes);
 its problems are printed in the terminal and shown at the top of every page until a build
 succeeds again, so an awardee sees at once what to fix, where.
+
+An edit to records alone shows on their case pages at once, written in place in both languages;
+the whole site then builds again behind them, lists and search included.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from pathlib import Path
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .build import BuildFailed, build_site
+from .build import BuildFailed, LiveSite, build_site
 from .problems import ProblemsFound
+from .records import record_paths
 
 PROBLEMS_TITLE = "案例记录有问题，网站仍显示上一次成功生成的版本"
 
@@ -28,11 +32,27 @@ class Rebuilder:
         self.cases, self.out, self.config_file, self._report = cases, out, config_file, report
         self.problems: list[str] = []
         self._lock = threading.Lock()
+        self._live = LiveSite()
+
+    def show_edits(self, paths: list[Path]) -> list[str]:
+        """Write the case pages of edited records again at once; the ids of the cases updated.
+
+        None are when the edit is more than changed records, or the site has problems to fix
+        first: then only the whole build shows it.
+        """
+        records = {path.resolve() for path in record_paths(self.cases)}
+        if self.problems or not paths or not {path.resolve() for path in paths} <= records:
+            return []
+        with self._lock:
+            updated = self._live.update(paths)
+        if updated:
+            self._report(f"案例页已更新：{'、'.join(updated)}。")
+        return updated
 
     def rebuild(self) -> bool:
         with self._lock:
             try:
-                build_site(self.cases, self.out, self.config_file)
+                build_site(self.cases, self.out, self.config_file, live=self._live)
             except ProblemsFound as found:
                 self.problems = [str(problem) for problem in found.problems]
                 self._report(found.report())
@@ -53,9 +73,11 @@ class Rebuilder:
         return [path for path in (*folders, *root.glob("mkdocs*.yml")) if path.exists()]
 
     def watch(self, stop: threading.Event) -> None:
-        from watchfiles import watch
+        from watchfiles import Change, watch
 
-        for _ in watch(*self.watched(), stop_event=stop, debounce=300):
+        for changes in watch(*self.watched(), stop_event=stop, debounce=300):
+            if all(change == Change.modified for change, _ in changes):
+                self.show_edits([Path(path) for _, path in changes])
             self._report("检测到修改，正在重新生成……")
             self.rebuild()
 

@@ -6,7 +6,7 @@ the year, two records can never share an id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -58,12 +58,36 @@ def check_casebook(folder: Path) -> tuple[Casebook | None, list[Problem]]:
             cases.append(case)
             images[case.id], found = _record_images(path.with_suffix(""))
             problems += found
-    listed = {case.id for case in cases if case.recognition.status != "已撤销"}
+    listed = {case.id for case in cases if not _revoked(case)}
     promotion, found = load_promotion(folder / PROMOTION_FOLDER, listed)
     problems += found
     if problems:
         return None, sorted(problems)
     return Casebook(sorted(cases, key=lambda c: c.id), vocabularies, promotion, images), []
+
+
+def recheck_records(casebook: Casebook, folder: Path, paths: list[Path]) -> tuple[Casebook, list[Case]] | None:
+    """The casebook with these edited records checked again, and their cases.
+
+    None when one of them has a problem, is not a record of the casebook already, or is listed
+    or not listed now where it was not before: only checking the whole casebook tells then.
+    """
+    by_id = {case.id: case for case in casebook.cases}
+    images, edited = dict(casebook.images), []
+    for path in paths:
+        case, problems = _check_record(path, folder, casebook.vocabularies)
+        if problems or case is None or case.id not in by_id or _revoked(case) != _revoked(by_id[case.id]):
+            return None
+        images[case.id], problems = _record_images(path.with_suffix(""))
+        if problems:
+            return None
+        by_id[case.id] = case
+        edited.append(case)
+    return replace(casebook, cases=[by_id[case.id] for case in casebook.cases], images=images), edited
+
+
+def _revoked(case: Case) -> bool:
+    return case.recognition.status == "已撤销"
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")

@@ -99,3 +99,40 @@ def test_saving_a_record_rebuilds_the_site(preview):
     finally:
         stop.set()
         watcher.join(10)
+
+
+def test_an_edited_record_shows_on_its_case_pages_at_once_and_everywhere_after_the_rebuild(preview):
+    rebuilder, cases, said = preview
+    rebuilder.rebuild()
+    site = rebuilder.out / "site"
+    pages = [site / "cases" / "SC-2021-001" / "index.html", site / "en" / "cases" / "SC-2021-001" / "index.html"]
+    listing = (site / "cases" / "index.html").read_text(encoding="utf-8")
+    record = cases / RECORD
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("summary: |\n", "summary: |\n  预览中新写的一句。\n", 1).replace(
+        'highlights: ["', 'highlights: ["预览中新加的一条亮点", "', 1), encoding="utf-8")
+
+    assert rebuilder.show_edits([record]) == ["SC-2021-001"]
+    assert said[-1] == "案例页已更新：SC-2021-001。"
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<p>预览中新写的一句。" in html and "预览中新加的一条亮点" in html
+        assert html.count("</html>") == 1  # the theme's whole page, not a fragment
+    assert (site / "cases" / "index.html").read_text(encoding="utf-8") == listing  # until the rebuild
+    assert rebuilder.rebuild()
+    assert "预览中新写的一句。" in (site / "en" / "cases" / "SC-2021-001" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_only_the_whole_build_can_show_waits_for_it(preview):
+    rebuilder, cases, _ = preview
+    assert rebuilder.show_edits([cases / RECORD]) == []  # no site yet
+    rebuilder.rebuild()
+    page = rebuilder.out / "site" / "cases" / "SC-2021-001" / "index.html"
+    before = page.read_text(encoding="utf-8")
+    _break(cases)
+    assert rebuilder.show_edits([cases / RECORD]) == []  # a problem: the page stays as it was
+    assert page.read_text(encoding="utf-8") == before
+    new = cases / "2021" / "SC-2021-099.yaml"
+    shutil.copy(cases / "2021" / "SC-2021-002.yaml", new)
+    assert rebuilder.show_edits([new]) == []  # not a record of the site yet
+    assert rebuilder.show_edits([cases / "vocabularies" / "cities.yaml"]) == []
