@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import json
 import os
+import posixpath
 import re
 from datetime import date
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -131,6 +132,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """The theme's own words in this build's language, and the same page in the other languages."""
         env.globals.update(theme_globals(self.language, config.site_url, self.config.languages))
+        _share_nav(env, self._built[2])
         self._theme_templates = env
         return env
 
@@ -165,6 +167,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """Hand-written method explanations, content/guides/<slug>.md, by the method's slug."""
         folder = _beside_config(config, self.config.guides)
         return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.md"))}
+
+
+def _share_nav(env: Environment, nav: Navigation) -> None:
+    """What the theme's partials/nav.html needs to draw the navigation once for all the pages
+    outside it in one folder: the theme's own template under ``material/``, and a memory."""
+    env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": PackageLoader("material", "templates")})])
+    in_nav = {page.url for page in nav.pages}
+    drawn: dict[str, str] = {}
+
+    def remember(folder: str, html: str) -> str:
+        drawn[folder] = html
+        return html
+
+    env.globals.update(shared_navs=drawn, remember_nav=remember,
+                       shared_nav_folder=lambda page: _nav_folder(page, in_nav))
+
+
+def _nav_folder(page: Page | None, in_nav: set[str]) -> str | None:
+    """The folder whose pages share this page's navigation; None when it is drawn for it alone."""
+    return None if page is None or page.url in in_nav else posixpath.dirname(page.url.rstrip("/"))
 
 
 class _KeptPage(Page):

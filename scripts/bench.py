@@ -122,6 +122,10 @@ def baseline_build(cases: Path, work: Path) -> float:
         shutil.rmtree(project, ignore_errors=True)
         shutil.copytree(ROOT / content, project / "docs", ignore=shutil.ignore_patterns("en"))
         run([PYTHON, "-c", RENDER_FOR_BASELINE, str(cases), str(project / "docs"), code])
+        # The theme as the project overrides it, but for the navigation drawn once per folder:
+        # that needs the plugin, and is part of what is measured against this baseline.
+        shutil.copytree(ROOT / "casebook" / "theme", project / "theme",
+                        ignore=lambda folder, names: ["nav.html"] if folder.endswith("partials") else [])
         config = _plain_config(ROOT / config_name)
         (project / "hooks.py").write_text(THEME_GLOBALS.format(code=code), encoding="utf-8")
         config["hooks"] = ["hooks.py"]
@@ -138,7 +142,7 @@ def _plain_config(path: Path) -> dict:
         base = _plain_config(path.parent / parent)
         config = {**base, **config, "theme": {**base["theme"], **config.get("theme", {})}}
     config.update(docs_dir="docs", site_dir="site", plugins=[], strict=False, extra_javascript=[], exclude_docs="",
-                  theme={**config["theme"], "custom_dir": str(ROOT / "casebook" / "theme")})
+                  theme={**config["theme"], "custom_dir": "theme"})
     for key in ("validation", "watch", "repo_url", "edit_uri"):
         config.pop(key, None)
     return config

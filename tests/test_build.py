@@ -208,3 +208,17 @@ def test_a_picture_format_browsers_cannot_show_safely_is_a_problem(tmp_path):
         load_casebook(cases)
     assert [(p.path.endswith("2022/SC-2022-001/chart.svg"), p.message) for p in found.value.problems] == [
         (True, "图片只能是 PNG、JPG、GIF 或 WebP 格式：请另存为 PNG 或 JPG")]
+
+
+def test_the_navigation_drawn_once_per_folder_is_what_each_page_would_draw(tmp_path, monkeypatch):
+    from casebook import mkdocs_plugin
+
+    shared = _site_files(build_site(ROOT / "tests" / "fixtures" / "casebook", tmp_path / "shared", ROOT / "mkdocs.yml"))
+    monkeypatch.setattr(mkdocs_plugin, "_nav_folder", lambda page, in_nav: None)
+    drawn_per_page = _site_files(build_site(ROOT / "tests" / "fixtures" / "casebook", tmp_path / "each",
+                                            ROOT / "mkdocs.yml"))
+    assert len(shared) > 50 and shared == drawn_per_page
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*.html")}
