@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -55,17 +56,18 @@ class ContentCache:
             os.replace(partial, self.path)
         self._kept, self._used = self._used, {}
 
-
     def forget(self) -> None:
         """Drop what this build made; the previous build's values stay."""
         self._used = {}
 
 
 _current = ContentCache()
+_open: OrderedDict[Path, ContentCache] = OrderedDict()
+_OPEN_AT_MOST = 4  # each language of a preview, with room to spare
 
 
 def current() -> ContentCache:
-    """The cache of this process's build; in memory only unless a build keeps one (``kept_in``)."""
+    """The cache of the build running in this process; in memory only unless it keeps one."""
     return _current
 
 
@@ -73,19 +75,29 @@ def current() -> ContentCache:
 def kept_in(path: Path, save: bool = True) -> Iterator[ContentCache]:
     """Use the cache kept in ``path`` for the work inside; keep what it used there afterwards.
 
-    The process goes on using it afterwards, so a preview that builds again and again reads the
-    file only once: whatever a key finds is right, whoever put it there.
+    A process that builds again and again (the preview) reads each file only once: whatever a
+    key finds is right, whoever put it there.
     """
     global _current
-    if _current.path != path:
-        _current = ContentCache(path)
+    outer, _current = _current, _opened(path)
     try:
         yield _current
     except BaseException:
         _current.forget()  # a failed build's pages may hold what it failed on, e.g. a broken link
         raise
-    if save:
-        _current.save()
+    else:
+        if save:
+            _current.save()
+    finally:
+        _current = outer
+
+
+def _opened(path: Path) -> ContentCache:
+    found = _open.pop(path, None) or ContentCache(path)
+    _open[path] = found
+    while len(_open) > _OPEN_AT_MOST:
+        _open.popitem(last=False)
+    return found
 
 
 def _read(path: Path) -> dict[bytes, Any]:

@@ -53,7 +53,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     casebook: Casebook | None = None
     """Set by ``casebook build``, which has loaded the records already; otherwise loaded here."""
     related: dict[str, list[str]] | None = None
-    """Related cases by case id, from the search index that ``casebook build`` builds first."""
+    """Related cases by case id, which ``casebook build`` computes from the records first."""
     stopwatch: Stopwatch | None = None
     """Where ``casebook build`` wants the plugin's stages timed."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from casebook import mkdocs_plugin, render
 from casebook.build import _Work, build_site
-from casebook.cache import ContentCache
+from casebook.cache import ContentCache, current, kept_in
 
 ROOT = Path(__file__).parent.parent
 
@@ -40,6 +40,23 @@ def test_an_unreadable_cache_is_made_again_without_complaint(tmp_path):
     (tmp_path / "zh.marshal").write_bytes(b"\x00 not a cache")
     assert ContentCache(tmp_path / "zh.marshal").get("text", ("a",), lambda: "made") == "made"
     assert ContentCache(tmp_path / "missing" / "zh.marshal").get("text", ("a",), lambda: "made") == "made"
+
+
+def test_a_process_that_builds_again_reads_its_cache_once_and_a_failed_build_keeps_nothing(tmp_path):
+    outside = current()
+    with kept_in(tmp_path / "zh.marshal") as cache:
+        assert current() is cache and cache.get("text", ("a",), lambda: "A") == "A"
+    assert current() is outside
+    (tmp_path / "zh.marshal").unlink()  # still in memory: the preview's next build finds it there
+    with kept_in(tmp_path / "zh.marshal"):
+        assert current().get("text", ("a",), lambda: "made again") == "A"
+    try:
+        with kept_in(tmp_path / "zh.marshal"):
+            current().get("text", ("b",), lambda: "B")
+            raise RuntimeError("the build failed")
+    except RuntimeError:
+        pass
+    assert ContentCache(tmp_path / "zh.marshal").get("text", ("b",), lambda: "not kept") == "not kept"
 
 
 def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_path, monkeypatch):
