@@ -31,7 +31,7 @@ from .related import related_cases
 from .searchterms import SearchTerms, load_search_terms
 from .stopwatch import Stopwatch
 from .tokens import Segmenter
-from .verify import verify_release
+from .verify import SiteLinks, verify_release
 
 
 INDEX = "index"
@@ -117,7 +117,8 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         try:
             _show_mkdocs_warnings()
             with stopwatch.stage("MkDocs 生成"):
-                _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch, kept), in_process)
+                links = _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch, kept),
+                                     in_process)
             with stopwatch.stage("检索索引（生成网站之后还要等的时间）"):
                 print(indexing.result())
         finally:
@@ -128,7 +129,7 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         raise BuildFailed(f"网站生成失败，已发布的网站保持不变：{error}") from None
     with stopwatch.stage("发布前检查"):
         write_nginx_snippet(release, plugin.config.frame_ancestors)
-        problems = verify_release(release, casebook, tuple(configs))
+        problems = verify_release(release, casebook, tuple(configs), links)
     if problems:
         raise BuildFailed("网站生成后检查未通过，已发布的网站保持不变：\n" + "\n".join(problems))
     return [config.plugins["casebook"] for config in configs.values()]
@@ -145,40 +146,44 @@ class _SiteInputs:
     """Where each language keeps its work for the next build (``cache``)."""
 
 
-def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInputs, in_process: bool = False) -> None:
-    """The Chinese site into ``site``, each other language into its folder inside it.
+def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInputs, in_process: bool = False) -> SiteLinks:
+    """The Chinese site into ``site``, each other language into its folder inside it; returns
+    what the links of all their pages point at.
 
     Unless ``in_process``, the other languages build in child processes while this one builds
     Chinese: MkDocs is single threaded. Each builds beside ``site`` first, because building a
     site empties its folder.
     """
+    links: SiteLinks = {}
     if in_process:
         for code, config in configs.items():
-            _build_one(config, site / language(code).prefix, inputs)
-        return
+            links = _build_one(config, site / language(code).prefix, inputs) | links
+        return links
     others = {code: site.with_name(f"{site.name}.{code}") for code in configs if code != SOURCE}
     builds = {code: _Work(lambda code=code, folder=folder: _build_one(configs[code], folder,
                                                                        replace(inputs, stopwatch=Stopwatch())))
               for code, folder in others.items()}
     try:
-        _build_one(configs[SOURCE], site, inputs)
+        links = _build_one(configs[SOURCE], site, inputs)
         for code, folder in others.items():
-            builds[code].result()
+            links = builds[code].result() | links
             folder.rename(site / language(code).prefix)
     finally:
         for build in builds.values():
             build.stop()
+    return links
 
 
-def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> None:
+def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> SiteLinks:
     config["site_dir"] = str(folder)
     plugin = config.plugins["casebook"]
     plugin.casebook, plugin.related, plugin.stopwatch = inputs.casebook, inputs.related, inputs.stopwatch
     if inputs.kept is None:
         mkdocs_build(config)
-        return
-    with cache.kept_in(inputs.kept / f"{plugin.config.language}.marshal"):
-        mkdocs_build(config)
+    else:
+        with cache.kept_in(inputs.kept / f"{plugin.config.language}.marshal"):
+            mkdocs_build(config)
+    return plugin.links
 
 
 def _build_index(casebook: Casebook, index: Path, terms: SearchTerms, previous: Path | None, kept: Path) -> IndexChanges:

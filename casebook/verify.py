@@ -19,18 +19,29 @@ _TAG = re.compile(r"<[a-zA-Z][^>]*\s(?:href|src)=[^>]*>")
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
-def verify_release(release: Path, casebook: Casebook, languages: tuple[str, ...] = (SOURCE,)) -> list[str]:
+SiteLinks = dict[str, tuple[str, str]]
+"""What the links of a site's pages point at, each with the first page and link that does.
+
+A target is a path in the site; one ending in "/" (or empty) is a folder, whose index.html the
+link opens; another may be a folder too, linked without its slash.
+"""
+
+
+def verify_release(release: Path, casebook: Casebook, languages: tuple[str, ...] = (SOURCE,),
+                   links: SiteLinks | None = None) -> list[str]:
     """Every problem found, in Chinese; an empty list means the release may be published.
 
     ``languages`` are the codes of the languages built; each has all case pages and its own
-    static search index in its folder of the site.
+    static search index in its folder of the site. ``links`` are those of the pages as they
+    were written (``page_links``); without them, the pages are read again to find them.
     """
     site = release / "site"
     problems = []
     for code in languages:
         prefix = language(code).prefix
         problems += _case_page_problems(site, casebook, prefix) + _static_search_problems(site / prefix, casebook)
-    return problems + _index_problems(release, casebook) + _link_problems(site)
+    links = links if links is not None else links_in_site(site)
+    return problems + _index_problems(release, casebook) + _link_problems(site, links)
 
 
 def _case_page_problems(site: Path, casebook: Casebook, prefix: str) -> list[str]:
@@ -63,29 +74,47 @@ def _index_problems(release: Path, casebook: Casebook) -> list[str]:
     return [] if count == expected else [f"检索索引中有 {count} 条案例，应为 {expected} 条"]
 
 
-def _link_problems(site: Path) -> list[str]:
-    files = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
-    folders = {folder.as_posix() for name in files for folder in PurePosixPath(name).parents}
-    problems = []
-    for page in sorted(name for name in files if name.endswith(".html")):
-        tags = _TAG.findall((site / page).read_text(encoding="utf-8"))
-        for link in sorted({link for tag in tags for link in _LINK.findall(tag)}):
-            target = _local_target(folders, posixpath.dirname(page), link)
-            if target is not None and target not in files:
-                problems.append(f"/{page} 中的链接 {link} 指向不存在的文件")
-    return problems
+def page_links(html: str, page: str) -> dict[str, str]:
+    """The targets in the site (``SiteLinks``) of the links of a page at ``page``, each with its
+    link as written; links to other sites, and to a place in the page itself, are not there."""
+    found: dict[str, str] = {}
+    folder = posixpath.dirname(page)
+    for tag in _TAG.findall(html):
+        for link in _LINK.findall(tag):
+            target = _link_target(folder, link)
+            if target is not None:
+                found.setdefault(target, link)
+    return found
 
 
-def _local_target(folders: set[str], folder: str, link: str) -> str | None:
-    """The file (relative to the site) that a link on a page in ``folder`` points at, or None for
-    a link to another site or to the page itself."""
+def links_in_site(site: Path) -> SiteLinks:
+    """The links of every HTML page in a built site, read from its files."""
+    links: SiteLinks = {}
+    for path in sorted(site.rglob("*.html")):
+        page = path.relative_to(site).as_posix()
+        for target, link in page_links(path.read_text(encoding="utf-8"), page).items():
+            links.setdefault(target, (page, link))
+    return links
+
+
+def _link_target(folder: str, link: str) -> str | None:
     path = unquote(link.partition("#")[0].partition("?")[0])
     if not path or _OTHER_SITE.match(path):
         return None
     joined = posixpath.normpath(posixpath.join("/" + folder, path)).lstrip("/")
-    if path.endswith("/") or joined in folders or not joined:
-        return posixpath.join(joined, "index.html")
-    return joined
+    return joined + "/" if joined and path.endswith("/") else joined
 
 
 _OTHER_SITE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")  # a scheme, or an address without one
+
+
+def _link_problems(site: Path, links: SiteLinks) -> list[str]:
+    files = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
+    folders = {folder.as_posix() for name in files for folder in PurePosixPath(name).parents}
+    problems = []
+    for target, (page, link) in links.items():
+        opened = posixpath.join(target, "index.html") if not target or target.endswith("/") or target in folders \
+            else target
+        if opened not in files:
+            problems.append(f"/{page} 中的链接 {link} 指向不存在的文件")
+    return sorted(problems)
