@@ -54,3 +54,20 @@ def test_the_links_gathered_while_building_are_all_those_of_the_pages_written(tm
     read_back = links_in_site(site)
     assert len(gathered) > 50 and gathered.keys() == read_back.keys()  # both languages, 404 pages included
     assert all((site / page).is_file() for page, _ in gathered.values())
+
+
+def test_a_static_search_index_with_a_shard_missing_or_no_entries_is_a_problem(tmp_path):
+    from casebook.records import load_casebook
+    from casebook.searchterms import load_search_terms
+    from casebook.static_search import FOLDER, write_static_index
+    from casebook.verify import _static_search_problems
+
+    casebook = load_casebook(ROOT / "tests" / "fixtures" / "casebook")
+    write_static_index(casebook.cases, load_search_terms(ROOT / "search", casebook.vocabularies), tmp_path / FOLDER)
+    assert _static_search_problems(tmp_path, casebook) == []
+    for shard in (tmp_path / FOLDER / "shards").iterdir():
+        shard.write_text("{}", encoding="utf-8")
+    assert _static_search_problems(tmp_path, casebook) == ["静态检索索引是空的"]
+    (tmp_path / FOLDER / "shards" / "3.json").unlink()
+    [problem] = _static_search_problems(tmp_path, casebook)
+    assert problem.startswith("静态检索索引 search-index 无法读取：") and "/3.json" in problem
