@@ -24,9 +24,8 @@ from .fulltext import IndexChanges, build_index
 from .headers import write_nginx_snippet
 from .language import SOURCE, language
 from .mkdocs_plugin import CasebookPlugin
-from .plan import case_uri
 from .publish import Output
-from .records import Casebook, load_casebook, recheck_records
+from .records import Casebook, load_casebook
 from .related import related_cases
 from .searchterms import SearchTerms, load_search_terms
 from .stopwatch import Stopwatch
@@ -43,11 +42,11 @@ class BuildFailed(Exception):
 
 
 def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), stopwatch: Stopwatch | None = None,
-               live: LiveSite | None = None) -> Path:
+               built: Callable[[Casebook, list[CasebookPlugin]], None] | None = None) -> Path:
     """Build into a new release under ``out`` and publish it; returns the live ``OUT/site``.
 
-    With ``live`` (the preview), every language builds in this process and ``live`` keeps what
-    it takes to update an edited case's pages in place afterwards.
+    With ``built`` (the preview), every language builds in this process, and once published,
+    ``built`` is given the records and each language's plugin, which can write a page again.
     """
     stopwatch = stopwatch or Stopwatch()
     with stopwatch.stage("检查记录"):
@@ -57,42 +56,15 @@ def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), s
         release = output.new_release()
         previous = output.active_release()
         try:
-            plugins = _build_release(casebook, release, config_file, previous, stopwatch, out / CACHE, live is not None)
+            plugins = _build_release(casebook, release, config_file, previous, stopwatch, out / CACHE,
+                                     in_process=built is not None)
         except BaseException:
             output.discard(release)
             raise
         output.publish(release)
-    if live is not None:
-        live.built(cases, casebook, plugins)
+    if built is not None:
+        built(casebook, plugins)
     return output.site
-
-
-class LiveSite:
-    """The preview's latest build, kept in this process: an edited record's case pages are
-    written again in place at once, while the whole site builds again behind them."""
-
-    def __init__(self) -> None:
-        self._built: tuple[Path, Casebook, list[CasebookPlugin]] | None = None
-
-    def built(self, cases: Path, casebook: Casebook, plugins: list[CasebookPlugin]) -> None:
-        self._built = (cases, casebook, plugins)
-
-    def update(self, records: list[Path]) -> list[str]:
-        """The ids of the cases whose pages now show their edited records; none when the edit
-        needs the whole build to show it: a new, moved or removed record, a changed status, a
-        record with problems, or no build yet."""
-        if self._built is None:
-            return []
-        cases, casebook, plugins = self._built
-        edited = recheck_records(casebook, cases, records)
-        if edited is None:
-            return []
-        casebook, changed = edited
-        for case in changed:
-            for plugin in plugins:
-                plugin.rebuild_page(casebook, case_uri(case))
-        self._built = (cases, casebook, plugins)
-        return [case.id for case in changed]
 
 
 def rollback(out: Path) -> Path:
@@ -109,12 +81,12 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         plugin = configs[SOURCE].plugins["casebook"]
         terms = load_search_terms(Path(configs[SOURCE].config_file_path).parent / plugin.config.search_vocabulary,
                                   casebook.vocabularies)
-        # This process builds the Chinese site: its cache keeps the key terms too.
-        with stopwatch.stage("相关案例"), cache.kept_in(kept / f"{SOURCE}.marshal", save=False):
-            related = related_cases(casebook.cases, Segmenter(terms))
         # The pages need nothing from the search index: a child process writes it meanwhile.
         indexing = _Work(lambda: _build_index(casebook, release / INDEX, terms, previous, kept))
         try:
+            # This process builds the Chinese site: its cache keeps the key terms too.
+            with stopwatch.stage("相关案例"), cache.kept_in(kept / f"{SOURCE}.marshal", save=False):
+                related = related_cases(casebook.cases, Segmenter(terms))
             _show_mkdocs_warnings()
             with stopwatch.stage("MkDocs 生成"):
                 links = _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch, kept),

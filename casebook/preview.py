@@ -18,11 +18,39 @@ from pathlib import Path
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .build import BuildFailed, LiveSite, build_site
+from .build import BuildFailed, build_site
+from .mkdocs_plugin import CasebookPlugin
+from .plan import case_uri
 from .problems import ProblemsFound
-from .records import record_paths
+from .records import Casebook, recheck_records, record_paths
 
 PROBLEMS_TITLE = "案例记录有问题，网站仍显示上一次成功生成的版本"
+
+
+class LiveSite:
+    """The preview's latest build, kept in this process: an edited record's case pages are
+    written again in place at once, while the whole site builds again behind them."""
+
+    def __init__(self, cases: Path) -> None:
+        self.cases = cases
+        self._built: tuple[Casebook, list[CasebookPlugin]] | None = None
+
+    def built(self, casebook: Casebook, plugins: list[CasebookPlugin]) -> None:
+        self._built = (casebook, plugins)
+
+    def update(self, records: list[Path]) -> list[str]:
+        """The ids of the cases whose pages now show their edited records; none when only the
+        whole build can show the edit: a new, moved or removed record, one revoked or no longer
+        revoked, a record with a problem, or no build yet."""
+        edited = recheck_records(self._built[0], self.cases, records) if self._built else None
+        if edited is None:
+            return []
+        casebook, changed = edited
+        for case in changed:
+            for plugin in self._built[1]:
+                plugin.rebuild_page(casebook, case_uri(case))
+        self._built = (casebook, self._built[1])
+        return [case.id for case in changed]
 
 
 class Rebuilder:
@@ -32,7 +60,7 @@ class Rebuilder:
         self.cases, self.out, self.config_file, self._report = cases, out, config_file, report
         self.problems: list[str] = []
         self._lock = threading.Lock()
-        self._live = LiveSite()
+        self._live = LiveSite(cases)
 
     def show_edits(self, paths: list[Path]) -> list[str]:
         """Write the case pages of edited records again at once; the ids of the cases updated.
@@ -52,7 +80,7 @@ class Rebuilder:
     def rebuild(self) -> bool:
         with self._lock:
             try:
-                build_site(self.cases, self.out, self.config_file, live=self._live)
+                build_site(self.cases, self.out, self.config_file, built=self._live.built)
             except ProblemsFound as found:
                 self.problems = [str(problem) for problem in found.problems]
                 self._report(found.report())

@@ -157,8 +157,9 @@ class RenderedPage:
     skeleton: str
     """The page's Markdown with each narrative's HTML left out, marked by a placeholder.
 
-    Narratives are most of a case page and are HTML already; left out, MkDocs' Markdown has a
-    tenth of the text to parse, and they are put back into its output (``filled``).
+    Narratives are HTML already. Left out, a page's Markdown stays the same when only a
+    narrative changes, so its conversion is kept between builds (``cache``); they are put back
+    into MkDocs' output (``filled``), which is then sanitised whole.
     """
     fragments: tuple[str, ...] = ()
     """The HTML of the page's narratives, in the order of their placeholders."""

@@ -47,10 +47,10 @@ stopwatch = Stopwatch()
 build_site(cases, out, config, stopwatch)
 figures = {"stages": stopwatch.stages, "wall": time.perf_counter() - started}
 if len(sys.argv) > 4:  # then preview: build, edit a record, update its pages, build again
-    from casebook.build import LiveSite
-    live, record = LiveSite(), Path(sys.argv[4])
+    from casebook.preview import LiveSite
+    live, record = LiveSite(cases), Path(sys.argv[4])
     started = time.perf_counter()
-    build_site(cases, out, config, live=live)
+    build_site(cases, out, config, built=live.built)
     figures["preview_build"] = time.perf_counter() - started
     sys.path.insert(0, sys.argv[5])
     from bench import edit_summary
@@ -59,7 +59,7 @@ if len(sys.argv) > 4:  # then preview: build, edit a record, update its pages, b
     assert live.update([record]) == [record.stem]
     figures["preview_page"] = time.perf_counter() - started
     started = time.perf_counter()
-    build_site(cases, out, config, live=live)
+    build_site(cases, out, config, built=live.built)
     figures["rebuild"] = time.perf_counter() - started
 peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 print(json.dumps({**figures, "peak_mb": peak / 1024}))
