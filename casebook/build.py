@@ -49,7 +49,8 @@ def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), s
     ``built`` is given the records and each language's plugin, which can write a page again.
     """
     stopwatch = stopwatch or Stopwatch()
-    with stopwatch.stage("检查记录"):
+    # This process builds the Chinese site: its cache keeps the checked records too.
+    with stopwatch.stage("检查记录"), cache.kept_in(out / CACHE / f"{SOURCE}.marshal", save=False):
         casebook = load_casebook(cases)
     output = Output(out)
     with output.locked():

@@ -36,7 +36,7 @@ class ContentCache:
         self._kept: dict[bytes, Any] = _read(path) if path else {}
         self._used: dict[bytes, Any] = {}
 
-    def get(self, kind: str, inputs: tuple[str, ...], make: Callable[[], T]) -> T:
+    def get(self, kind: str, inputs: tuple[str | bytes, ...], make: Callable[[], T]) -> T:
         """The value made from ``inputs`` by ``make``, made only when no build has made it before."""
         key = _key(kind, inputs)
         value = self._used.get(key, _MISSING)
@@ -108,11 +108,11 @@ def _read(path: Path) -> dict[bytes, Any]:
     return kept if isinstance(kept, dict) else {}
 
 
-def _key(kind: str, inputs: tuple[str, ...]) -> bytes:
+def _key(kind: str, inputs: tuple[str | bytes, ...]) -> bytes:
     digest = hashlib.blake2b(_code_fingerprint(), digest_size=16)
     digest.update(kind.encode())
     for part in inputs:
-        digest.update(b"\0" + part.encode())
+        digest.update(b"\0" + (part if isinstance(part, bytes) else part.encode()))
     return digest.digest()
 
 

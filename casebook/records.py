@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .cache import current
 from .model import Case, CaseFile, field_names
 from .placeholders import placeholder_problems, with_placeholders
 from .problems import Problem, ProblemsFound, display_path, schema_problems
@@ -110,18 +111,42 @@ def record_paths(folder: Path) -> list[Path]:
 
 
 def _check_record(path: Path, folder: Path, vocabularies: Vocabularies) -> tuple[Case | None, list[Problem]]:
+    """The record's case, or its problems; a record that an earlier build checked as it is now,
+    against the same vocabularies, is not read and checked again: its public case is only made
+    again from the data kept."""
     shown_as = display_path(path)
     if path.suffix != ".yaml":
         return None, [Problem(shown_as, 1, 1, "记录文件的扩展名应为 .yaml")]
+    checked_now: list[Case | None] = []
+
+    def check() -> tuple[dict | None, list[tuple]]:
+        data, case, problems = _checked(path, folder, vocabularies, shown_as)
+        checked_now.append(case)
+        return data, [(problem.path, problem.line, problem.col, problem.message) for problem in problems]
+
+    inputs = (shown_as, vocabularies.fingerprint, path.read_bytes())
+    data, found = current().get("checked record", inputs, check)
+    problems = [Problem(*problem) for problem in found]
+    if checked_now or data is None:
+        return (checked_now[0] if checked_now else None), problems
+    return Case.model_validate(data, context={"vocabularies": vocabularies}), problems
+
+
+def _checked(path: Path, folder: Path, vocabularies: Vocabularies,
+             shown_as: str) -> tuple[dict | None, Case | None, list[Problem]]:
+    """The case and its data when the record has no problem, and its problems. The data is the
+    public case's: what is kept between builds never holds the record's private block."""
     document, problems = read_yaml(path, shown_as, RECORD_KEYS)
     if document is None:
-        return None, problems
+        return None, None, problems
     if not isinstance(document.data, dict):
-        return None, [Problem(shown_as, 1, 1, "记录应是一组“键: 值”（第一行通常是 id: SC-年份-序号）")]
+        return None, None, [Problem(shown_as, 1, 1, "记录应是一组“键: 值”（第一行通常是 id: SC-年份-序号）")]
     case, problems = _validated(path, folder, vocabularies, document)
     # A draft's gaps (“【待填写】”) are reported as such, in place of what the schema says there.
     gaps = placeholder_problems(document)
-    return (None, with_placeholders(problems, gaps)) if gaps else (case, problems)
+    if gaps:
+        return None, None, with_placeholders(problems, gaps)
+    return (case.model_dump(mode="json", by_alias=True) if case is not None else None), case, problems
 
 
 def _validated(path: Path, folder: Path, vocabularies: Vocabularies, document: Document) -> tuple[Case | None, list[Problem]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -80,6 +82,12 @@ class Vocabularies:
 
     def __getitem__(self, field: str) -> Vocabulary:
         return self.by_field[field]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Every term of every vocabulary as text: what a record was checked against."""
+        return json.dumps({field: [term.model_dump() for term in vocabulary.terms]
+                           for field, vocabulary in sorted(self.by_field.items())}, ensure_ascii=False)
 
 
 _TERMS = TypeAdapter(list[Term])

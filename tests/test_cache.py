@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from casebook import mkdocs_plugin, render
+from casebook import mkdocs_plugin, records, render
 from casebook.build import _Work, build_site
 from casebook.cache import ContentCache, current, kept_in
 
@@ -62,15 +62,16 @@ def test_a_process_that_builds_again_reads_its_cache_once_and_a_failed_build_kee
 def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_path, monkeypatch):
     monkeypatch.setattr(_Work, "_PARALLEL", False)  # every language in this process, to count its work
     pages, narratives = _count_conversions(monkeypatch)
+    checked = _count(monkeypatch, records, "_checked", lambda path, *_: path.name)
     cases, out = tmp_path / "cases", tmp_path / "out"
     shutil.copytree(ROOT / "cases", cases)
 
     first = _files(build_site(cases, out, ROOT / "mkdocs.yml"))
-    assert len(pages) > 100 and len(narratives) > 100
-    pages.clear(), narratives.clear()
+    assert len(pages) > 100 and len(narratives) > 100 and len(checked) > 20
+    pages.clear(), narratives.clear(), checked.clear()
 
     assert _files(build_site(cases, out, ROOT / "mkdocs.yml")) == first
-    assert pages == [] and narratives == []
+    assert pages == [] and narratives == [] and checked == []
 
     record = cases / "2021" / "SC-2021-003.yaml"  # not translated: the English page shows the Chinese
     record.write_text(record.read_text(encoding="utf-8").replace("summary: |\n", "summary: |\n  新的一句。\n", 1),
@@ -78,7 +79,7 @@ def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_pa
     site = _files(build_site(cases, out, ROOT / "mkdocs.yml"))
     # Once per language; the pages' Markdown holds a placeholder for the text, so it is unchanged.
     assert len(narratives) == 2 and all(text.startswith("新的一句。") for text in narratives)
-    assert pages == []
+    assert pages == [] and checked == ["SC-2021-003.yaml"]
     for name in ("cases/SC-2021-003/index.html", "en/cases/SC-2021-003/index.html"):
         assert "<p>新的一句。" in site[name].decode() and "<p>新的一句。" not in first[name].decode()
 
@@ -90,20 +91,20 @@ def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_pa
 
 
 def _count_conversions(monkeypatch) -> tuple[list[str], list[str]]:
-    pages, narratives = [], []
-    converted_page, converted_narrative = mkdocs_plugin._KeptPage._converted, render._converted_narrative
+    pages = _count(monkeypatch, mkdocs_plugin._KeptPage, "_converted", lambda page, *_: page.file.src_uri)
+    return pages, _count(monkeypatch, render, "_converted_narrative", lambda text: text)
 
-    def counted_page(page, config, files):
-        pages.append(page.file.src_uri)
-        return converted_page(page, config, files)
 
-    def counted_narrative(text):
-        narratives.append(text)
-        return converted_narrative(text)
+def _count(monkeypatch, owner, name: str, what) -> list:
+    """Each call of ``owner.name`` from now on, noted as ``what`` makes of its arguments."""
+    calls, work = [], getattr(owner, name)
 
-    monkeypatch.setattr(mkdocs_plugin._KeptPage, "_converted", counted_page)
-    monkeypatch.setattr(render, "_converted_narrative", counted_narrative)
-    return pages, narratives
+    def counted(*arguments):
+        calls.append(what(*arguments))
+        return work(*arguments)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
 
 
 def _files(site: Path) -> dict[str, bytes]:
