@@ -1,4 +1,5 @@
-"""The one place that knows MkDocs: hands the rendered pages to it as in-memory files."""
+"""The one place that knows MkDocs: hands the rendered pages to it as in-memory files, keeps
+their conversions between builds, and writes one page again for the preview."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+# MkDocs' own steps for one page, to write a page again as a build would. Private names, but
+# MkDocs is pinned below its next major version and frozen upstream.
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
