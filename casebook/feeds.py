@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime
 from xml.etree import ElementTree
 
-from .model import Case
-from .plan import EVENTS, PUBLICITY, case_url, is_listed, publicity_batches
+from .model import Case, is_listed
+from .plan import EVENTS, PUBLICITY, case_url, publicity_batches
 from .promotion import Event
 
 ATOM = "feeds/atom.xml"

@@ -31,8 +31,8 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, AndMaybe, DefaultOr, Or, Phrase, Prefix, Query, Term
 
 from .documents import HEADLINE_FIELDS, case_texts
-from .model import PARTS, Case
-from .plan import case_url, is_listed
+from .model import PARTS, Case, is_listed
+from .plan import case_url
 from .query import QueryPlan, Unit, plan_query
 from .searchterms import SearchTerms
 from .snippets import Snippet, snippets

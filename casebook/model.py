@@ -229,6 +229,11 @@ class CaseFile(Case):
         return Case.model_construct(**{name: getattr(self, name) for name in Case.model_fields})
 
 
+def is_listed(case: Case) -> bool:
+    """Revoked cases (第十四条) keep their page but leave every list."""
+    return case.recognition.status != "已撤销"
+
+
 def field_names(model: type[BaseModel] | None = None) -> frozenset[str]:
     """Every key a record file may use, at any depth."""
     names: set[str] = set()

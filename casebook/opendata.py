@@ -15,8 +15,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from .model import Case
-from .plan import CASES_JSON, CASES_SCHEMA, case_url, is_listed, recognised_in, year_list_files
+from .model import Case, is_listed
+from .plan import CASES_JSON, CASES_SCHEMA, case_url, recognised_in, year_list_files
 
 
 class OpenCase(BaseModel):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .model import Case
+from .model import Case, is_listed
 from .records import Casebook
 from .vocabulary import DIMENSIONS
 from .workdays import publicity_period
@@ -78,11 +78,6 @@ def case_uri(case: Case) -> str:
 def case_url(case: Case) -> str:
     """The case page's address relative to the site root."""
     return f"cases/{case.id}/"
-
-
-def is_listed(case: Case) -> bool:
-    """Revoked cases (第十四条) keep their page but leave every list."""
-    return case.recognition.status != "已撤销"
 
 
 def recognised_in(cases: list[Case] | tuple[Case, ...], year: int) -> list[Case]:

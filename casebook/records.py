@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .cache import current
-from .model import Case, CaseFile, field_names
+from .model import Case, CaseFile, field_names, is_listed
 from .placeholders import placeholder_problems, with_placeholders
 from .problems import Problem, ProblemsFound, display_path, schema_problems
 from .promotion import FOLDER as PROMOTION_FOLDER
@@ -59,7 +59,7 @@ def check_casebook(folder: Path) -> tuple[Casebook | None, list[Problem]]:
             cases.append(case)
             images[case.id], found = _record_images(path.with_suffix(""))
             problems += found
-    listed = {case.id for case in cases if not _revoked(case)}
+    listed = {case.id for case in cases if is_listed(case)}
     promotion, found = load_promotion(folder / PROMOTION_FOLDER, listed)
     problems += found
     if problems:
@@ -77,7 +77,7 @@ def recheck_records(casebook: Casebook, folder: Path, paths: list[Path]) -> tupl
     images, edited = dict(casebook.images), []
     for path in paths:
         case, problems = _check_record(path, folder, casebook.vocabularies)
-        if problems or case is None or case.id not in by_id or _revoked(case) != _revoked(by_id[case.id]):
+        if problems or case is None or case.id not in by_id or is_listed(case) != is_listed(by_id[case.id]):
             return None
         images[case.id], problems = _record_images(path.with_suffix(""))
         if problems:
@@ -85,10 +85,6 @@ def recheck_records(casebook: Casebook, folder: Path, paths: list[Path]) -> tupl
         by_id[case.id] = case
         edited.append(case)
     return replace(casebook, cases=[by_id[case.id] for case in casebook.cases], images=images), edited
-
-
-def _revoked(case: Case) -> bool:
-    return case.recognition.status == "已撤销"
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")

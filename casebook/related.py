@@ -12,8 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .cache import current
-from .model import Case
-from .plan import is_listed
+from .model import Case, is_listed
 from .tokens import Segmenter
 
 KEY_TERMS = 12

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from .documents import case_texts
 from .language import Language, case_text, language, term_name
-from .model import Case
-from .plan import case_url, is_listed
+from .model import Case, is_listed
+from .plan import case_url
 from .searchterms import SearchTerms
 from .tokens import bigrams
 from .vocabulary import Vocabularies

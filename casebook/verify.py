@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from .fulltext import FulltextIndex
 from .language import SOURCE, language
-from .plan import is_listed
+from .model import is_listed
 from .records import Casebook
 from .static_search import FOLDER as STATIC_FOLDER
 

@@ -135,7 +135,7 @@ def count_distractors(cases, terms, queries: list[dict]) -> None:
     """Sets each query's ``distractors``: how many synthetic cases contain every word of it (a known
     term counts with its synonyms). Those are relevant too, and may rightly push a sample case out
     of the first ten; queries with none measure ranking without that ambiguity."""
-    from casebook.plan import is_listed
+    from casebook.model import is_listed
     from casebook.tokens import normalise
 
     samples = sample_ids()

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from casebook.build import BuildFailed, build_site
-from casebook.model import PARTS
-from casebook.plan import is_listed
+from casebook.model import PARTS, is_listed
 from casebook.problems import ProblemsFound
 from casebook.records import load_casebook, record_paths
 from casebook.vocabulary import DIMENSIONS
