@@ -53,12 +53,11 @@ def check_casebook(folder: Path) -> tuple[Casebook | None, list[Problem]]:
         return None, problems
     cases, images = [], {}
     for path in record_paths(folder):
-        case, found = _check_record(path, folder, vocabularies)
+        case, pictures, found = _record_and_pictures(path, folder, vocabularies)
         problems += found
         if case is not None:
             cases.append(case)
-            images[case.id], found = _record_images(path.with_suffix(""))
-            problems += found
+            images[case.id] = pictures
     listed = {case.id for case in cases if is_listed(case)}
     promotion, found = load_promotion(folder / PROMOTION_FOLDER, listed)
     problems += found
@@ -76,15 +75,22 @@ def recheck_records(casebook: Casebook, folder: Path, paths: list[Path]) -> tupl
     by_id = {case.id: case for case in casebook.cases}
     images, edited = dict(casebook.images), []
     for path in paths:
-        case, problems = _check_record(path, folder, casebook.vocabularies)
+        case, pictures, problems = _record_and_pictures(path, folder, casebook.vocabularies)
         if problems or case is None or case.id not in by_id or is_listed(case) != is_listed(by_id[case.id]):
             return None
-        images[case.id], problems = _record_images(path.with_suffix(""))
-        if problems:
-            return None
-        by_id[case.id] = case
+        by_id[case.id], images[case.id] = case, pictures
         edited.append(case)
     return replace(casebook, cases=[by_id[case.id] for case in casebook.cases], images=images), edited
+
+
+def _record_and_pictures(path: Path, folder: Path,
+                         vocabularies: Vocabularies) -> tuple[Case | None, tuple[Path, ...], list[Problem]]:
+    """A record's case and the pictures beside it, with the problems of both."""
+    case, problems = _check_record(path, folder, vocabularies)
+    if case is None:
+        return None, (), problems
+    pictures, found = _record_images(path.with_suffix(""))
+    return case, pictures, problems + found
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
