@@ -26,7 +26,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents, get_toc
 
 from .cache import current
-
 from .feeds import feed_files
 from .language import LANGUAGE_CODES, SOURCE, Language, language, theme_globals
 from .opendata import data_files
@@ -76,11 +75,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         with self.stopwatch.stage("页面规划和渲染"):
             self._page_templates = page_environment(self.language, self.casebook.vocabularies)
             self.generated = {page.uri: page for page in render_pages(self._plan(config), self._page_templates)}
-            titles = _nav_titles(config.nav)
+            titles, setup = _nav_titles(config.nav), _markdown_setup(config)
             for page in self.generated.values():
                 file = self._page_file(page, config)
                 files.append(file)
-                _KeptPage(titles.get(page.uri), file, config)
+                _KeptPage(titles.get(page.uri), file, config, setup)
             for path, content in self._data_files(config).items():
                 files.append(File.generated(config, path, content=content))
             for case_id, images in self.casebook.images.items():
@@ -217,8 +216,12 @@ class _KeptPage(Page):
     HTML are checked again on the built site (``verify``).
     """
 
+    def __init__(self, title: str | None, file: File, config: MkDocsConfig, markdown_setup: str):
+        super().__init__(title, file, config)
+        self._markdown_setup = markdown_setup
+
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        inputs = (self.file.src_uri, self.markdown, _markdown_setup(config))
+        inputs = (self.file.src_uri, self.markdown, self._markdown_setup)
         content, toc, title, anchors, links = current().get("page", inputs, lambda: self._converted(config, files))
         self.content, self.toc, self._title_from_render = content, get_toc(toc), title
         self.present_anchor_ids = set(anchors)
@@ -238,7 +241,8 @@ def _toc_tokens(toc: TableOfContents | list) -> list[dict]:
 
 
 def _markdown_setup(config: MkDocsConfig) -> str:
-    """The Markdown extensions and their settings, the same from one run to the next."""
+    """The Markdown extensions and their settings, the same from one run to the next; once per
+    build, not once per page."""
     setup = json.dumps([config.markdown_extensions, config.mdx_configs], sort_keys=True, default=repr)
     return _ADDRESS.sub("", setup)  # settings may hold functions, whose repr has an address
 
