@@ -32,7 +32,7 @@ from .opendata import data_files
 from .plan import plan_pages
 from .problems import ProblemsFound
 from .records import Casebook, load_casebook
-from .render import RenderedPage, page_environment, render_page, render_pages, sanitised_page
+from .render import RenderedPage, page_environment, render_pages, sanitised_page
 from .searchterms import load_search_terms
 from .static_search import FOLDER as STATIC_FOLDER
 from .static_search import write_static_index
@@ -64,7 +64,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.generated: dict[str, RenderedPage] = {}
         """Every generated page by its source path."""
         self._built: tuple[MkDocsConfig, Files, Navigation] | None = None
-        """MkDocs' own view of the latest build, to build a page of it again (``rebuild_page``)."""
+        """MkDocs' own view of the latest build, to build pages of it again (``rebuild_pages``)."""
         self.links: SiteLinks = {}
         """What the links of the pages written point at, for the release check (``verify``)."""
 
@@ -94,19 +94,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._built = (config, files, nav)
         return nav
 
-    def rebuild_page(self, casebook: Casebook, uri: str) -> None:
-        """Write one generated page again into the site this plugin built last, as it is with
-        ``casebook``: how the preview shows an edited case at once. The other pages stay as
+    def rebuild_pages(self, casebook: Casebook, uris: list[str]) -> None:
+        """Write these generated pages again into the site this plugin built last, as they are
+        with ``casebook``: how the preview shows edited cases at once. The other pages stay as
         they were until the next whole build."""
         config, files, nav = self._built
         self.casebook = casebook
-        planned = next(page for page in self._plan(config) if page.uri == uri)
-        self.generated[uri] = render_page(planned, self._page_templates)
-        file = files.get_file_from_path(uri)
-        file.content_string = self.generated[uri].skeleton
-        _populate_page(file.page, config, files)
+        planned = [page for page in self._plan(config) if page.uri in uris]
         included = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        _build_page(file.page, config, included, nav, self._theme_templates)
+        for page in render_pages(planned, self._page_templates):
+            self.generated[page.uri] = page
+            file = files.get_file_from_path(page.uri)
+            file.content_string = page.skeleton
+            _populate_page(file.page, config, files)
+            _build_page(file.page, config, included, nav, self._theme_templates)
 
     def _page_file(self, page: RenderedPage, config: MkDocsConfig) -> File:
         # Generated pages never warn for being left out of the nav: most of them are meant to be.

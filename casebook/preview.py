@@ -46,9 +46,8 @@ class LiveSite:
         if edited is None:
             return []
         casebook, changed = edited
-        for case in changed:
-            for plugin in self._built[1]:
-                plugin.rebuild_page(casebook, case_uri(case))
+        for plugin in self._built[1]:
+            plugin.rebuild_pages(casebook, [case_uri(case) for case in changed])
         self._built = (casebook, self._built[1])
         return [case.id for case in changed]
 

@@ -136,3 +136,17 @@ def test_an_edit_only_the_whole_build_can_show_waits_for_it(preview):
     shutil.copy(cases / "2021" / "SC-2021-002.yaml", new)
     assert rebuilder.show_edits([new]) == []  # not a record of the site yet
     assert rebuilder.show_edits([cases / "vocabularies" / "cities.yaml"]) == []
+
+
+def test_records_saved_together_show_on_their_pages_together(preview):
+    rebuilder, cases, _ = preview
+    rebuilder.rebuild()
+    records = {cases / "2021" / "SC-2021-001.yaml": "summary: |\n  ", cases / "2022" / "SC-2022-001.yaml": "summary: "}
+    for record, summary in records.items():  # a block summary, and a one-line one
+        text = record.read_text(encoding="utf-8")
+        record.write_text(text.replace(summary, f"{summary}{record.stem} 新写的一句。", 1), encoding="utf-8")
+    assert rebuilder.show_edits(list(records)) == ["SC-2021-001", "SC-2022-001"]
+    for record in records:
+        for prefix in ("", "en/"):
+            page = rebuilder.out / "site" / prefix / "cases" / record.stem / "index.html"
+            assert f"<p>{record.stem} 新写的一句。" in page.read_text(encoding="utf-8")
