@@ -50,7 +50,7 @@ def build_site(cases: Path, out: Path, config_file: Path = Path("mkdocs.yml"), s
     """
     stopwatch = stopwatch or Stopwatch()
     # This process builds the Chinese site: its cache keeps the checked records too.
-    with stopwatch.stage("检查记录"), cache.kept_in(out / CACHE / f"{SOURCE}.marshal", save=False):
+    with stopwatch.stage("检查记录"), cache.kept_in(cache.language_file(out / CACHE, SOURCE), save=False):
         casebook = load_casebook(cases)
     output = Output(out)
     with output.locked():
@@ -86,7 +86,7 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
         indexing = _Work(lambda: _build_index(casebook, release / INDEX, terms, previous, kept))
         try:
             # This process builds the Chinese site: its cache keeps the key terms too.
-            with stopwatch.stage("相关案例"), cache.kept_in(kept / f"{SOURCE}.marshal", save=False):
+            with stopwatch.stage("相关案例"), cache.kept_in(cache.language_file(kept, SOURCE), save=False):
                 related = related_cases(casebook.cases, Segmenter(terms))
             _show_mkdocs_warnings()
             with stopwatch.stage("MkDocs 生成"):
@@ -154,14 +154,14 @@ def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> SiteL
     if inputs.kept is None:
         mkdocs_build(config)
     else:
-        with cache.kept_in(inputs.kept / f"{plugin.config.language}.marshal"):
+        with cache.kept_in(cache.language_file(inputs.kept, plugin.config.language)):
             mkdocs_build(config)
     return plugin.links
 
 
 def _build_index(casebook: Casebook, index: Path, terms: SearchTerms, previous: Path | None, kept: Path) -> IndexChanges:
     # The texts are those of the Chinese site: its cache has them as HTML already.
-    with cache.kept_in(kept / f"{SOURCE}.marshal", save=False):
+    with cache.kept_in(cache.language_file(kept, SOURCE), save=False):
         return build_index(casebook.cases, index, terms, previous / INDEX if previous else None)
 
 

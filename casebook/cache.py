@@ -66,6 +66,11 @@ _open: OrderedDict[Path, ContentCache] = OrderedDict()
 _OPEN_AT_MOST = 4  # each language of a preview, with room to spare
 
 
+def language_file(folder: Path, code: str) -> Path:
+    """Where the builds of one language keep their cache, in ``folder``."""
+    return folder / f"{code}.marshal"
+
+
 def current() -> ContentCache:
     """The cache of the build running in this process; in memory only unless it keeps one."""
     return _current
