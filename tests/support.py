@@ -22,6 +22,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def folder_files(folder: Path, pattern: str = "*") -> dict[str, bytes]:
+    """Every file below ``folder`` matching ``pattern``, by its path there: to compare two builds."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob(pattern)) if path.is_file()}
+
+
 def security_headers(site: Path) -> list[tuple[str, str]]:
     """The headers of the nginx snippet built with the site, as nginx would send them."""
     snippet = (site.resolve().parent / SNIPPET).read_text(encoding="utf-8")

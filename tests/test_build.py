@@ -14,6 +14,7 @@ from casebook.problems import ProblemsFound
 from casebook.records import load_casebook, record_paths
 from casebook.vocabulary import DIMENSIONS
 from casebook.yamlsource import read_yaml
+from support import folder_files
 
 ROOT = Path(__file__).parent.parent
 
@@ -212,12 +213,8 @@ def test_a_picture_format_browsers_cannot_show_safely_is_a_problem(tmp_path):
 def test_the_navigation_drawn_once_per_folder_is_what_each_page_would_draw(tmp_path, monkeypatch):
     from casebook import mkdocs_plugin
 
-    shared = _site_files(build_site(ROOT / "tests" / "fixtures" / "casebook", tmp_path / "shared", ROOT / "mkdocs.yml"))
+    fixture = ROOT / "tests" / "fixtures" / "casebook"
+    shared = folder_files(build_site(fixture, tmp_path / "shared", ROOT / "mkdocs.yml"), "*.html")
     monkeypatch.setattr(mkdocs_plugin, "_nav_folder", lambda page, in_nav: None)
-    drawn_per_page = _site_files(build_site(ROOT / "tests" / "fixtures" / "casebook", tmp_path / "each",
-                                            ROOT / "mkdocs.yml"))
+    drawn_per_page = folder_files(build_site(fixture, tmp_path / "each", ROOT / "mkdocs.yml"), "*.html")
     assert len(shared) > 50 and shared == drawn_per_page
-
-
-def _site_files(site: Path) -> dict[str, bytes]:
-    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*.html")}

@@ -8,6 +8,7 @@ from pathlib import Path
 from casebook import mkdocs_plugin, records, render
 from casebook.build import _Work, build_site
 from casebook.cache import ContentCache, current, kept_in
+from support import folder_files
 
 ROOT = Path(__file__).parent.parent
 
@@ -66,17 +67,17 @@ def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_pa
     cases, out = tmp_path / "cases", tmp_path / "out"
     shutil.copytree(ROOT / "cases", cases)
 
-    first = _files(build_site(cases, out, ROOT / "mkdocs.yml"))
+    first = folder_files(build_site(cases, out, ROOT / "mkdocs.yml"))
     assert len(pages) > 100 and len(narratives) > 100 and len(checked) > 20
     pages.clear(), narratives.clear(), checked.clear()
 
-    assert _files(build_site(cases, out, ROOT / "mkdocs.yml")) == first
+    assert folder_files(build_site(cases, out, ROOT / "mkdocs.yml")) == first
     assert pages == [] and narratives == [] and checked == []
 
     record = cases / "2021" / "SC-2021-003.yaml"  # not translated: the English page shows the Chinese
     record.write_text(record.read_text(encoding="utf-8").replace("summary: |\n", "summary: |\n  新的一句。\n", 1),
                       encoding="utf-8")
-    site = _files(build_site(cases, out, ROOT / "mkdocs.yml"))
+    site = folder_files(build_site(cases, out, ROOT / "mkdocs.yml"))
     # Once per language; the pages' Markdown holds a placeholder for the text, so it is unchanged.
     assert len(narratives) == 2 and all(text.startswith("新的一句。") for text in narratives)
     assert pages == [] and checked == ["SC-2021-003.yaml"]
@@ -85,7 +86,7 @@ def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_pa
 
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace("删减重复文件 137 份", "删减重复文件 138 份"), encoding="utf-8")
-    site = _files(build_site(cases, out, ROOT / "mkdocs.yml"))
+    site = folder_files(build_site(cases, out, ROOT / "mkdocs.yml"))
     assert "cases/SC-2021-003.md" in pages  # a highlight is in the page's own Markdown
     assert "删减重复文件 138 份" in site["cases/SC-2021-003/index.html"].decode()
 
@@ -105,7 +106,3 @@ def _count(monkeypatch, owner, name: str, what) -> list:
 
     monkeypatch.setattr(owner, name, counted)
     return calls
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}

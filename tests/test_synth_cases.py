@@ -13,6 +13,7 @@ import yaml
 from casebook.model import PARTS
 from casebook.records import check_casebook
 from casebook.yamlsource import read_yaml
+from support import folder_files
 
 ROOT = Path(__file__).parent.parent
 COUNT = 60
@@ -32,10 +33,6 @@ synth = _load_script()
 def _generate(folder: Path, seed: int, count: int = COUNT) -> Path:
     assert synth.main([str(count), "--seed", str(seed), "--out", str(folder)]) == 0
     return folder
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +61,9 @@ def test_layout_ids_and_vocabularies(generated, records):
 
 
 def test_same_seed_gives_identical_files_and_another_seed_different_ones(generated, tmp_path):
-    again = _files(_generate(tmp_path / "again", seed=11))
-    other = _files(_generate(tmp_path / "other", seed=12))
-    assert again == _files(generated)
+    again = folder_files(_generate(tmp_path / "again", seed=11))
+    other = folder_files(_generate(tmp_path / "other", seed=12))
+    assert again == folder_files(generated)
     assert other.keys() == again.keys()
     different = [name for name in again if name.endswith(".yaml") and not name.startswith("vocabularies/") and again[name] != other[name]]
     assert len(different) == COUNT
