@@ -30,7 +30,7 @@ from .related import related_cases
 from .searchterms import SearchTerms, load_search_terms
 from .stopwatch import Stopwatch
 from .tokens import Segmenter
-from .verify import SiteLinks, verify_release
+from .verify import PagesWritten, verify_release
 
 
 INDEX = "index"
@@ -90,8 +90,8 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
                 related = related_cases(casebook.cases, Segmenter(terms))
             _show_mkdocs_warnings()
             with stopwatch.stage("MkDocs 生成"):
-                links = _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch, kept),
-                                     in_process)
+                written = _build_sites(configs, release / "site", _SiteInputs(casebook, related, stopwatch, kept),
+                                       in_process)
             with stopwatch.stage("检索索引（生成网站之后还要等的时间）"):
                 print(indexing.result())
         finally:
@@ -101,8 +101,8 @@ def _build_release(casebook: Casebook, release: Path, config_file: Path, previou
     except MkDocsException as error:
         raise BuildFailed(f"网站生成失败，已发布的网站保持不变：{error}") from None
     with stopwatch.stage("发布前检查"):
-        write_nginx_snippet(release, plugin.config.frame_ancestors)
-        problems = verify_release(release, casebook, tuple(configs), links)
+        write_nginx_snippet(release, plugin.config.frame_ancestors, written.inline)
+        problems = verify_release(release, casebook, tuple(configs), written.links)
     if problems:
         raise BuildFailed("网站生成后检查未通过，已发布的网站保持不变：\n" + "\n".join(problems))
     return [config.plugins["casebook"] for config in configs.values()]
@@ -119,35 +119,36 @@ class _SiteInputs:
     """Where each language keeps its work for the next build (``cache``)."""
 
 
-def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInputs, in_process: bool = False) -> SiteLinks:
+def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInputs,
+                 in_process: bool = False) -> PagesWritten:
     """The Chinese site into ``site``, each other language into its folder inside it; returns
-    what the links of all their pages point at.
+    what all their pages link to and run inline.
 
     Unless ``in_process``, the other languages build in child processes while this one builds
     Chinese: MkDocs is single threaded. Each builds beside ``site`` first, because building a
     site empties its folder.
     """
-    links: SiteLinks = {}
+    written = PagesWritten()
     if in_process:
         for code, config in configs.items():
-            links = _build_one(config, site / language(code).prefix, inputs) | links
-        return links
+            written |= _build_one(config, site / language(code).prefix, inputs)
+        return written
     others = {code: site.with_name(f"{site.name}.{code}") for code in configs if code != SOURCE}
     builds = {code: _Work(lambda code=code, folder=folder: _build_one(configs[code], folder,
                                                                        replace(inputs, stopwatch=Stopwatch())))
               for code, folder in others.items()}
     try:
-        links = _build_one(configs[SOURCE], site, inputs)
+        written = _build_one(configs[SOURCE], site, inputs)
         for code, folder in others.items():
-            links = builds[code].result() | links
+            written |= builds[code].result()
             folder.rename(site / language(code).prefix)
     finally:
         for build in builds.values():
             build.stop()
-    return links
+    return written
 
 
-def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> SiteLinks:
+def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> PagesWritten:
     config["site_dir"] = str(folder)
     plugin = config.plugins["casebook"]
     plugin.casebook, plugin.related, plugin.stopwatch = inputs.casebook, inputs.related, inputs.stopwatch
@@ -156,7 +157,7 @@ def _build_one(config: MkDocsConfig, folder: Path, inputs: _SiteInputs) -> SiteL
     else:
         with cache.kept_in(cache.language_file(inputs.kept, plugin.config.language)):
             mkdocs_build(config)
-    return plugin.links
+    return plugin.written
 
 
 def _build_index(casebook: Casebook, index: Path, terms: SearchTerms, previous: Path | None, kept: Path) -> IndexChanges:

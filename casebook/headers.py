@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SNIPPET = "nginx-security.conf"
@@ -18,24 +19,35 @@ _DATA_BLOCK = re.compile(r"""\btype=["']?application/(?:ld\+)?json""", re.I)
 _STYLE_ATTRIBUTE = re.compile(r"<[a-zA-Z][^>]*\sstyle=\"([^\"]*)\"")
 
 
-def write_nginx_snippet(release: Path, frame_ancestors: list[str]) -> Path:
-    scripts, styles = set(), set()
-    for page in (release / "site").rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        scripts |= {body for attributes, body in _INLINE_SCRIPT.findall(html) if not _DATA_BLOCK.search(attributes)}
-        styles |= set(_STYLE_ATTRIBUTE.findall(html))
+@dataclass
+class InlineCode:
+    """The inline scripts and style attributes of some pages: what the policy allows by hash."""
+
+    scripts: set[str] = field(default_factory=set)
+    styles: set[str] = field(default_factory=set)
+
+    def add_page(self, html: str) -> None:
+        self.scripts |= {body for attributes, body in _INLINE_SCRIPT.findall(html) if not _DATA_BLOCK.search(attributes)}
+        self.styles |= set(_STYLE_ATTRIBUTE.findall(html))
+
+    def __or__(self, other: InlineCode) -> InlineCode:
+        return InlineCode(self.scripts | other.scripts, self.styles | other.styles)
+
+
+def write_nginx_snippet(release: Path, frame_ancestors: list[str], inline: InlineCode) -> Path:
+    """The snippet for a release whose pages hold ``inline`` code."""
     path = release / SNIPPET
-    path.write_text(nginx_snippet(content_security_policy(scripts, styles, frame_ancestors)), encoding="utf-8")
+    path.write_text(nginx_snippet(content_security_policy(inline, frame_ancestors)), encoding="utf-8")
     return path
 
 
-def content_security_policy(scripts: set[str], styles: set[str], frame_ancestors: list[str]) -> str:
-    script_hashes = " ".join(sorted(_hash(script) for script in scripts))
-    style_hashes = " ".join(sorted(_hash(style) for style in styles))
+def content_security_policy(inline: InlineCode, frame_ancestors: list[str]) -> str:
+    script_hashes = " ".join(sorted(_hash(script) for script in inline.scripts))
+    style_hashes = " ".join(sorted(_hash(style) for style in inline.styles))
     return "; ".join([
         "default-src 'self'",
         f"script-src 'self' {script_hashes}".strip(),
-        f"style-src 'self' 'unsafe-hashes' {style_hashes}".strip() if styles else "style-src 'self'",
+        f"style-src 'self' 'unsafe-hashes' {style_hashes}".strip() if inline.styles else "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",

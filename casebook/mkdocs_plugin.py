@@ -37,7 +37,7 @@ from .searchterms import load_search_terms
 from .static_search import FOLDER as STATIC_FOLDER
 from .static_search import write_static_index
 from .stopwatch import Stopwatch
-from .verify import SiteLinks, page_links
+from .verify import PagesWritten
 
 
 class CasebookConfig(Config):
@@ -65,11 +65,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """Every generated page by its source path."""
         self._built: tuple[MkDocsConfig, Files, Navigation] | None = None
         """MkDocs' own view of the latest build, to build pages of it again (``rebuild_pages``)."""
-        self.links: SiteLinks = {}
-        """What the links of the pages written point at, for the release check (``verify``)."""
+        self.written = PagesWritten()
+        """What the pages written link to and run inline, for the release's check and headers."""
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        self.links = {}
+        self.written = PagesWritten()
         self.casebook = self.casebook or self._load(_beside_config(config, self.config.cases))
         self.stopwatch = self.stopwatch or Stopwatch()
         with self.stopwatch.stage("页面规划和渲染"):
@@ -158,18 +158,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return sanitised_page(generated.filled(content)) if generated else content
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        self._collect_links(output, page.file.dest_uri)
+        self.written.add(output, self.language.prefix + page.file.dest_uri)
         return output
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
-        self._collect_links(output_content, template_name)
+        self.written.add(output_content, self.language.prefix + template_name)
         return output_content
-
-    def _collect_links(self, html_content: str, written_as: str) -> None:
-        """Links are read here, from the HTML in hand, in each language's own process."""
-        address = self.language.prefix + written_as
-        for target, link in page_links(html_content, address).items():
-            self.links.setdefault(target, (address, link))
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         with self.stopwatch.stage("静态检索索引"):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from .fulltext import FulltextIndex
-from .language import SOURCE, language
+from .headers import InlineCode
+from .language import language
 from .model import is_listed
 from .records import Casebook
 from .static_search import FOLDER as STATIC_FOLDER
@@ -27,20 +29,37 @@ link opens; another may be a folder too, linked without its slash.
 """
 
 
-def verify_release(release: Path, casebook: Casebook, languages: tuple[str, ...] = (SOURCE,),
-                   links: SiteLinks | None = None) -> list[str]:
+@dataclass
+class PagesWritten:
+    """What the release needs to know of the pages a build wrote, gathered from the HTML in hand as
+    each is written (reading ten thousand pages back took seconds, on one core)."""
+
+    links: SiteLinks = field(default_factory=dict)
+    inline: InlineCode = field(default_factory=InlineCode)
+
+    def add(self, html: str, page: str) -> None:
+        """The page written at ``page``, a path in the site."""
+        for target, link in page_links(html, page).items():
+            self.links.setdefault(target, (page, link))
+        self.inline.add_page(html)
+
+    def __or__(self, later: PagesWritten) -> PagesWritten:
+        """Both; each target is shown with the link that pointed at it first."""
+        return PagesWritten(later.links | self.links, self.inline | later.inline)
+
+
+def verify_release(release: Path, casebook: Casebook, languages: tuple[str, ...], links: SiteLinks) -> list[str]:
     """Every problem found, in Chinese; an empty list means the release may be published.
 
     ``languages`` are the codes of the languages built; each has all case pages and its own
     static search index in its folder of the site. ``links`` are those of the pages as they
-    were written (``page_links``); without them, the pages are read again to find them.
+    were written (``PagesWritten``).
     """
     site = release / "site"
     problems = []
     for code in languages:
         prefix = language(code).prefix
         problems += _case_page_problems(site, casebook, prefix) + _static_search_problems(site / prefix, casebook)
-    links = links if links is not None else links_in_site(site)
     return problems + _index_problems(release, casebook) + _link_problems(site, links)
 
 
@@ -87,14 +106,12 @@ def page_links(html: str, page: str) -> dict[str, str]:
     return found
 
 
-def links_in_site(site: Path) -> SiteLinks:
-    """The links of every HTML page in a built site, read from its files."""
-    links: SiteLinks = {}
+def pages_in_site(site: Path) -> PagesWritten:
+    """What the HTML pages of a built site hold, read from their files."""
+    written = PagesWritten()
     for path in sorted(site.rglob("*.html")):
-        page = path.relative_to(site).as_posix()
-        for target, link in page_links(path.read_text(encoding="utf-8"), page).items():
-            links.setdefault(target, (page, link))
-    return links
+        written.add(path.read_text(encoding="utf-8"), path.relative_to(site).as_posix())
+    return written
 
 
 def _link_target(folder: str, link: str) -> str | None:

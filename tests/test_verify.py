@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from casebook.verify import _link_problems, links_in_site
+from casebook.headers import SNIPPET, content_security_policy
+from casebook.verify import _link_problems, pages_in_site
 
 ROOT = Path(__file__).parent.parent
 
@@ -25,21 +26,21 @@ def test_every_kind_of_link_to_a_file_that_exists_passes(tmp_path):
     for name in ("assets/logo.png", "assets/site.css", "cases/SC-1/picture 1.png"):
         (tmp_path / name).write_bytes(b"")
 
-    assert _link_problems(tmp_path, links_in_site(tmp_path)) == []
+    assert _link_problems(tmp_path, pages_in_site(tmp_path).links) == []
 
 
 def test_each_link_to_a_missing_file_is_named_with_its_page(tmp_path):
     _page(tmp_path, "index.html", '<a href="cases/SC-9/">gone</a>')
     _page(tmp_path, "cases/SC-1/index.html", '<img src="chart.png"><a href="../../about/">about</a>')
 
-    assert _link_problems(tmp_path, links_in_site(tmp_path)) == [
+    assert _link_problems(tmp_path, pages_in_site(tmp_path).links) == [
         "/cases/SC-1/index.html 中的链接 ../../about/ 指向不存在的文件",
         "/cases/SC-1/index.html 中的链接 chart.png 指向不存在的文件",
         "/index.html 中的链接 cases/SC-9/ 指向不存在的文件",
     ]
 
 
-def test_the_links_gathered_while_building_are_all_those_of_the_pages_written(tmp_path, monkeypatch):
+def test_what_is_gathered_of_the_pages_while_building_is_what_the_pages_written_hold(tmp_path, monkeypatch):
     from casebook import build
 
     gathered = {}
@@ -51,9 +52,13 @@ def test_the_links_gathered_while_building_are_all_those_of_the_pages_written(tm
 
     monkeypatch.setattr(build, "verify_release", spying)
     site = build.build_site(ROOT / "tests" / "fixtures" / "casebook", tmp_path / "out", ROOT / "mkdocs.yml")
-    read_back = links_in_site(site)
-    assert len(gathered) > 50 and gathered.keys() == read_back.keys()  # both languages, 404 pages included
+    read_back = pages_in_site(site)
+    assert len(gathered) > 50 and gathered.keys() == read_back.links.keys()  # both languages, 404 pages included
     assert all((site / page).is_file() for page, _ in gathered.values())
+    # The headers allow exactly the inline code of the pages written: the theme's scripts, by hash.
+    assert read_back.inline.scripts
+    policy = content_security_policy(read_back.inline, ["'self'"])
+    assert f'Content-Security-Policy "{policy}"' in (site.resolve().parent / SNIPPET).read_text(encoding="utf-8")
 
 
 def test_a_static_search_index_with_a_shard_missing_or_no_entries_is_a_problem(tmp_path):
