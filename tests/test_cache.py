@@ -65,16 +65,18 @@ def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_pa
     pages, narratives = _count_conversions(monkeypatch)
     checked = _count(monkeypatch, records, "_checked", lambda path, *_: path.name)
     weighed = _count(monkeypatch, static_search, "_weighed", lambda texts: "新的一句" in texts["summary"])
+    cleaned = _count(monkeypatch, render, "_cleaned_page", lambda html: "新的一句" in html)
     cases, out = tmp_path / "cases", tmp_path / "out"
     shutil.copytree(ROOT / "cases", cases)
 
     first = folder_files(build_site(cases, out, ROOT / "mkdocs.yml"))
     assert len(pages) > 100 and len(narratives) > 100 and len(checked) > 20 and len(weighed) > 40
-    for calls in (pages, narratives, checked, weighed):
+    assert len(cleaned) > 100
+    for calls in (pages, narratives, checked, weighed, cleaned):
         calls.clear()
 
     assert folder_files(build_site(cases, out, ROOT / "mkdocs.yml")) == first
-    assert pages == [] and narratives == [] and checked == [] and weighed == []
+    assert pages == [] and narratives == [] and checked == [] and weighed == [] and cleaned == []
 
     record = cases / "2021" / "SC-2021-003.yaml"  # not translated: the English page shows the Chinese
     record.write_text(record.read_text(encoding="utf-8").replace("summary: |\n", "summary: |\n  新的一句。\n", 1),
@@ -84,6 +86,7 @@ def test_a_build_converts_again_only_what_changed_and_makes_the_same_site(tmp_pa
     assert len(narratives) == 2 and all(text.startswith("新的一句。") for text in narratives)
     assert pages == [] and checked == ["SC-2021-003.yaml"]
     assert weighed == [True, True]  # its search tokens, once per language
+    assert cleaned == [True, True]  # its page, the only one that shows the summary
     for name in ("cases/SC-2021-003/index.html", "en/cases/SC-2021-003/index.html"):
         assert "<p>新的一句。" in site[name].decode() and "<p>新的一句。" not in first[name].decode()
 
