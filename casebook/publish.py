@@ -6,13 +6,15 @@ Layout of ``OUT`` (default ``build/``)::
                               to touch a folder that already has any of them
     OUT/.lock                 held while a build or a rollback runs
     OUT/releases/<name>/      one complete build: the site (and, later, its search index)
-    OUT/releases/<name>/.complete   written last, once the release passed verification
+    OUT/releases/<name>/.complete   written last, once the release passed verification; taken
+                              away from a release too old to keep, which the next build removes
     OUT/current -> releases/<name>  switched with one rename
     OUT/site -> current/site  what a web server serves
 
 A reader following ``OUT/site`` sees either the old release or the new one, never a mixture, and a
 build that fails or is killed leaves ``current`` untouched; its partial release is removed by the
-next build.
+next build. Removing a release of ten thousand cases takes seconds, so the next build does it in
+the background while it builds.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +43,7 @@ class Output:
         self.releases = folder / "releases"
         self.current = folder / "current"
         self.site = folder / "site"
+        self._removing: threading.Thread | None = None
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -65,8 +69,11 @@ class Output:
             raise PublishError(f"{self.site} 是一个普通目录，不是本工具发布的网站链接：请确认后手动移走它")
 
     def new_release(self) -> Path:
-        """A fresh, empty release folder; leftovers of interrupted builds are removed first."""
-        self._remove_incomplete()
+        """A fresh, empty release folder; meanwhile, the leftovers of interrupted builds and the
+        releases too old to keep are removed in the background, until ``publish`` or ``discard``."""
+        leftovers = self._leftovers()
+        self._removing = threading.Thread(target=_remove, args=(leftovers,))
+        self._removing.start()
         self.releases.mkdir(exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for attempt in range(1000):
@@ -80,11 +87,13 @@ class Output:
 
     def discard(self, release: Path) -> None:
         shutil.rmtree(release, ignore_errors=True)
+        self._leftovers_removed()
 
     def publish(self, release: Path) -> None:
         (release / COMPLETE).write_text("", encoding="utf-8")
         self._point_current_at(release)
-        self._prune()
+        self._retire_stale()
+        self._leftovers_removed()
 
     def rollback(self) -> Path:
         """Publish the newest complete release older than the current one."""
@@ -111,14 +120,25 @@ class Output:
         if not self.site.is_symlink():
             self.site.symlink_to("current/site")
 
-    def _remove_incomplete(self) -> None:
+    def _leftovers(self) -> list[Path]:
         active = self.active_release()
-        for release in self.releases.iterdir() if self.releases.is_dir() else ():
-            if release != active and not (release / COMPLETE).is_file():
-                shutil.rmtree(release, ignore_errors=True)
+        return [release for release in (self.releases.iterdir() if self.releases.is_dir() else ())
+                if release != active and not (release / COMPLETE).is_file()]
 
-    def _prune(self) -> None:
+    def _leftovers_removed(self) -> None:
+        if self._removing is not None:
+            self._removing.join()
+            self._removing = None
+
+    def _retire_stale(self) -> None:
+        """Releases beyond the newest few are no longer offered for rollback; the next build
+        removes them."""
         active = self.active_release()
         older = [r for r in self.complete_releases() if r != active]
         for stale in older[: max(0, len(older) - (KEPT_RELEASES - 1))]:
-            shutil.rmtree(stale, ignore_errors=True)
+            (stale / COMPLETE).unlink()
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -17,7 +17,7 @@ from support import serve_folder
 
 import casebook.render
 from casebook.build import build_site, rollback
-from casebook.publish import COMPLETE, Output, PublishError
+from casebook.publish import COMPLETE, KEPT_RELEASES, Output, PublishError
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "casebook"
@@ -129,6 +129,26 @@ def _wait_for_partial_release(out: Path, published: Path) -> Path:
                 return release
         time.sleep(0.05)
     raise AssertionError("the slowed build never started writing pages")
+
+
+def test_the_newest_releases_are_kept_and_older_ones_removed_by_the_next_build(tmp_path):
+    output, published = Output(tmp_path / "out"), []
+    with output.locked():
+        for number in range(KEPT_RELEASES + 2):
+            release = output.new_release()
+            (release / "site").mkdir()
+            (release / "site" / "index.html").write_text(str(number), encoding="utf-8")
+            output.publish(release)
+            published.append(release)
+        assert output.complete_releases() == published[-KEPT_RELEASES:]
+        assert not published[0].exists()
+        retired = published[-KEPT_RELEASES - 1]  # by the last publish: no longer offered for rollback
+        assert retired.is_dir() and not (retired / COMPLETE).exists()
+
+        output.discard(output.new_release())  # even a build that fails removes it
+        assert not retired.exists()
+        assert output.complete_releases() == published[-KEPT_RELEASES:]
+    assert (output.site / "index.html").read_text(encoding="utf-8") == str(KEPT_RELEASES + 1)
 
 
 def test_rollback_publishes_the_previous_release(tmp_path, changed_cases):
