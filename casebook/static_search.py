@@ -23,7 +23,6 @@ from operator import sub
 from pathlib import Path
 
 from .cache import current
-
 from .documents import case_texts
 from .language import Language, case_text, language, term_name
 from .model import Case, is_listed
