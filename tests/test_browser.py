@@ -56,6 +56,17 @@ def test_a_reader_browses_from_home_by_method_to_a_case(page, base_url):
     assert page.errors == []
 
 
+def test_a_long_title_ends_where_its_words_end(page, base_url):
+    """The title's permalink once wrapped onto a line of its own, leaving a gap under long titles."""
+    page.goto(base_url + "en/cases/SC-2021-001/")
+    gap = page.evaluate("""() => {
+        const title = document.querySelector('article h1'), words = document.createRange();
+        words.selectNodeContents(title.firstChild);
+        return title.getBoundingClientRect().bottom - words.getBoundingClientRect().bottom;
+    }""")
+    assert page.locator("article h1").inner_text().count(" ") > 12 and gap < 4
+
+
 def test_the_security_policy_is_sent_and_search_works_under_it(page, base_url):
     response = page.goto(base_url, wait_until="networkidle")
     assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
