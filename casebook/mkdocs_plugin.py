@@ -29,7 +29,7 @@ from .cache import current
 from .feeds import feed_files
 from .language import LANGUAGE_CODES, SOURCE, Language, language, theme_globals
 from .opendata import data_files
-from .plan import plan_pages
+from .plan import plan_pages, shows_any
 from .problems import ProblemsFound
 from .records import Casebook, load_casebook
 from .render import RenderedPage, page_environment, render_pages, sanitised_page
@@ -94,20 +94,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._built = (config, files, nav)
         return nav
 
-    def rebuild_pages(self, casebook: Casebook, uris: list[str]) -> None:
-        """Write these generated pages again into the site this plugin built last, as they are
-        with ``casebook``: how the preview shows edited cases at once. The other pages stay as
-        they were until the next whole build."""
+    def rebuild_pages(self, casebook: Casebook, case_ids: set[str]) -> list[str]:
+        """Write again, into the site this plugin built last, the generated pages that show these
+        cases and now read differently with ``casebook``: how the preview shows edited cases at
+        once. Returns their source paths. Everything else (the search indexes, open data and
+        feeds too) stays as it was until the next whole build."""
         config, files, nav = self._built
         self.casebook = casebook
-        planned = [page for page in self._plan(config) if page.uri in uris]
+        showing = [page for page in self._plan(config) if shows_any(page, case_ids)]
         included = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        for page in render_pages(planned, self._page_templates):
+        changed = [page for page in render_pages(showing, self._page_templates)
+                   if page.shown != self.generated[page.uri].shown]
+        for page in changed:
             self.generated[page.uri] = page
             file = files.get_file_from_path(page.uri)
             file.content_string = page.skeleton
             _populate_page(file.page, config, files)
             _build_page(file.page, config, included, nav, self._theme_templates)
+        return [page.uri for page in changed]
 
     def _page_file(self, page: RenderedPage, config: MkDocsConfig) -> File:
         # Generated pages never warn for being left out of the nav: most of them are meant to be.

@@ -6,7 +6,7 @@ is served at ``/cases/SC-2021-001/``), so links between them are checked by MkDo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from typing import Any
 
@@ -69,6 +69,24 @@ CASES_SCHEMA = "api/cases.schema.json"
 def year_list_files(year: int) -> tuple[str, str]:
     """The year's official list as CSV and JSON."""
     return f"years/{year}.csv", f"years/{year}.json"
+
+
+def shows_any(page: Page, case_ids: set[str]) -> bool:
+    """Whether the page shows any of these cases, as its context holds them: the pages an edit to
+    them may change."""
+    return _holds_any(page.context, case_ids)
+
+
+def _holds_any(value: Any, case_ids: set[str]) -> bool:
+    if isinstance(value, Case):
+        return value.id in case_ids
+    if isinstance(value, dict):
+        return any(_holds_any(item, case_ids) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_any(item, case_ids) for item in value)
+    if is_dataclass(value):
+        return any(_holds_any(getattr(value, held.name), case_ids) for held in fields(value))
+    return False
 
 
 def case_uri(case: Case) -> str:

@@ -4,8 +4,9 @@ A build that fails leaves the last good site published (``casebook build`` never
 its problems are printed in the terminal and shown at the top of every page until a build
 succeeds again, so an awardee sees at once what to fix, where.
 
-An edit to records alone shows on their case pages at once, written in place in both languages;
-the whole site then builds again behind them, lists and search included.
+An edit to records alone shows at once on the pages that show them (their case pages, the lists
+they are in, the cases they are related to), written again in place in both languages; the whole
+site then builds again behind them, search included.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .build import BuildFailed, build_site
 from .mkdocs_plugin import CasebookPlugin
-from .plan import case_uri
 from .problems import ProblemsFound
 from .records import Casebook, recheck_records, record_paths
 
@@ -28,8 +28,8 @@ PROBLEMS_TITLE = "案例记录有问题，网站仍显示上一次成功生成�
 
 
 class LiveSite:
-    """The preview's latest build, kept in this process: an edited record's case pages are
-    written again in place at once, while the whole site builds again behind them."""
+    """The preview's latest build, kept in this process: the pages that show an edited record
+    are written again in place at once, while the whole site builds again behind them."""
 
     def __init__(self, cases: Path) -> None:
         self.cases = cases
@@ -47,7 +47,7 @@ class LiveSite:
             return []
         casebook, changed = edited
         for plugin in self._built[1]:
-            plugin.rebuild_pages(casebook, [case_uri(case) for case in changed])
+            plugin.rebuild_pages(casebook, {case.id for case in changed})
         self._built = (casebook, self._built[1])
         return [case.id for case in changed]
 
@@ -62,7 +62,7 @@ class Rebuilder:
         self._live = LiveSite(cases)
 
     def show_edits(self, paths: list[Path]) -> list[str]:
-        """Write the case pages of edited records again at once; the ids of the cases updated.
+        """Write the pages that show edited records again at once; the ids of the cases updated.
 
         None are when the edit is more than changed records, or the site has problems to fix
         first: then only the whole build shows it.

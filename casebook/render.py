@@ -176,6 +176,12 @@ class RenderedPage:
         return self.planned.uri
 
     @property
+    def shown(self) -> tuple:
+        """What the page's built HTML is made from, to tell whether it would read differently."""
+        return (self.planned.title, self.planned.listed, self.planned.updated, self.skeleton, self.fragments,
+                self.description)
+
+    @property
     def markdown(self) -> str:
         """The whole page as Markdown."""
         return self.filled(self.skeleton)

@@ -17,6 +17,8 @@ from casebook.preview import PROBLEMS_TITLE, PreviewApp, Rebuilder, with_problem
 ROOT = Path(__file__).parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "casebook"
 RECORD = "2021/SC-2021-001.yaml"
+OLD_TITLE = "成都丁科技有限公司应用统计过程控制的经验"
+NEW_TITLE = "成都丁科技有限公司应用统计过程控制改进焊接质量的经验"
 
 
 @pytest.fixture
@@ -121,6 +123,26 @@ def test_an_edited_record_shows_on_its_case_pages_at_once_and_everywhere_after_t
     assert (site / "cases" / "index.html").read_text(encoding="utf-8") == listing  # until the rebuild
     assert rebuilder.rebuild()
     assert "预览中新写的一句。" in (site / "en" / "cases" / "SC-2021-001" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edited_title_shows_at_once_on_every_page_that_lists_the_case(preview):
+    rebuilder, cases, _ = preview
+    rebuilder.rebuild()
+    site = rebuilder.out / "site"
+    listing = ["cases/index.html", "methods/spc/index.html", "cases/SC-2022-001/index.html"]
+    unrelated = site / "events" / "index.html"
+    before = {name: (site / prefix / name).read_text(encoding="utf-8") for prefix in ("", "en/") for name in listing}
+    untouched = unrelated.stat().st_mtime_ns
+    record = cases / "2022" / "SC-2022-001.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace(OLD_TITLE, NEW_TITLE), encoding="utf-8")
+
+    assert rebuilder.show_edits([record]) == ["SC-2022-001"]
+    for prefix in ("", "en/"):
+        for name in listing:
+            html = (site / prefix / name).read_text(encoding="utf-8")
+            assert NEW_TITLE in html and OLD_TITLE not in html, prefix + name
+    assert unrelated.stat().st_mtime_ns == untouched  # it does not show the case: not written again
+    assert all(OLD_TITLE in html and NEW_TITLE not in html for html in before.values())
 
 
 def test_an_edit_only_the_whole_build_can_show_waits_for_it(preview):
