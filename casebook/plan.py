@@ -72,9 +72,16 @@ def year_list_files(year: int) -> tuple[str, str]:
 
 
 def shows_any(page: Page, case_ids: set[str]) -> bool:
-    """Whether the page shows any of these cases, as its context holds them: the pages an edit to
-    them may change."""
-    return _holds_any(page.context, case_ids)
+    """Whether the page shows any of these cases: the pages an edit to them may change.
+
+    A page shows the cases its context holds, alone or in lists, and those of a browse value
+    the page is about; not the cases of every value it only names (a method among a case's facts).
+    """
+    return any(_holds_any(_opened(value), case_ids) for value in page.context.values())
+
+
+def _opened(value: Any) -> Any:
+    return tuple(getattr(value, held.name) for held in fields(value)) if is_dataclass(value) else value
 
 
 def _holds_any(value: Any, case_ids: set[str]) -> bool:
@@ -84,8 +91,6 @@ def _holds_any(value: Any, case_ids: set[str]) -> bool:
         return any(_holds_any(item, case_ids) for item in value.values())
     if isinstance(value, (list, tuple)):
         return any(_holds_any(item, case_ids) for item in value)
-    if is_dataclass(value):
-        return any(_holds_any(getattr(value, held.name), case_ids) for held in fields(value))
     return False
 
 
