@@ -73,7 +73,7 @@ class Rebuilder:
         with self._lock:
             updated = self._live.update(paths)
         if updated:
-            self._report(f"案例页已更新：{'、'.join(updated)}。")
+            self._report(f"已更新显示这些案例的页面：{'、'.join(updated)}（检索稍后更新）。")
         return updated
 
     def rebuild(self) -> bool:

@@ -191,7 +191,7 @@ def table(result: dict) -> str:
         "| --- | ---: | ---: |",
         row("基准：纯 MkDocs 依次生成同样的中英文页面", baseline),
         row("预览（casebook serve --watch）：生成整个网站（各语言依次在同一进程中，有缓存）", first["preview_build"]),
-        row("预览：修改一条记录后，它的中英文案例页更新", first["preview_page"], digits=2),
+        row("预览：修改一条记录后，显示它的中英文页面更新（案例页、列表页等）", first["preview_page"], digits=2),
         row("预览：随后整个网站重新生成（索引增量更新）", first["rebuild"]),
         "",
         f"峰值内存 {first['peak_mb']:.0f} MB（最大的一个进程）；输出 {first['bytes'] / 1e6:.1f} MB（中英文网站、静态检索索引、服务器索引）。",

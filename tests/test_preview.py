@@ -115,7 +115,7 @@ def test_an_edited_record_shows_on_its_case_pages_at_once_and_everywhere_after_t
         'highlights: ["', 'highlights: ["预览中新加的一条亮点", "', 1), encoding="utf-8")
 
     assert rebuilder.show_edits([record]) == ["SC-2021-001"]
-    assert said[-1] == "案例页已更新：SC-2021-001。"
+    assert said[-1] == "已更新显示这些案例的页面：SC-2021-001（检索稍后更新）。"
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "<p>预览中新写的一句。" in html and "预览中新加的一条亮点" in html
