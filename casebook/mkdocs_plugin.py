@@ -94,14 +94,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._built = (config, files, nav)
         return nav
 
-    def rebuild_pages(self, casebook: Casebook, case_ids: set[str]) -> list[str]:
+    def rebuild_pages(self, casebook: Casebook, case_ids: set[str]) -> None:
         """Write again, into the site this plugin built last, the generated pages that show these
         cases and now read differently with ``casebook``: how the preview shows edited cases at
-        once. Returns their source paths. Everything else (the search indexes, open data and
-        feeds too) stays as it was until the next whole build."""
+        once. Everything else stays as it was until the next whole build: the search indexes,
+        open data and feeds, and pages the edit adds (a case's first browse value of its kind)."""
         config, files, nav = self._built
         self.casebook = casebook
-        showing = [page for page in self._plan(config) if shows_any(page, case_ids)]
+        showing = [page for page in self._plan(config) if page.uri in self.generated and shows_any(page, case_ids)]
         included = files.documentation_pages(inclusion=InclusionLevel.is_included)
         changed = [page for page in render_pages(showing, self._page_templates)
                    if page.shown != self.generated[page.uri].shown]
@@ -111,7 +111,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             file.content_string = page.skeleton
             _populate_page(file.page, config, files)
             _build_page(file.page, config, included, nav, self._theme_templates)
-        return [page.uri for page in changed]
 
     def _page_file(self, page: RenderedPage, config: MkDocsConfig) -> File:
         # Generated pages never warn for being left out of the nav: most of them are meant to be.

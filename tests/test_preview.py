@@ -145,6 +145,22 @@ def test_an_edited_title_shows_at_once_on_every_page_that_lists_the_case(preview
     assert all(OLD_TITLE in html and NEW_TITLE not in html for html in before.values())
 
 
+def test_a_page_the_edit_adds_waits_for_the_whole_build(preview):
+    rebuilder, cases, _ = preview
+    rebuilder.rebuild()
+    new_page = rebuilder.out / "site" / "directions" / "unused" / "index.html"
+    assert not new_page.exists()  # no case has this direction yet
+    record = cases / "2022" / "SC-2022-001.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("directions: [新一代信息技术应用, 全面质量管理]",
+                                   "directions: [新一代信息技术应用, 全面质量管理, 未使用的方向]"), encoding="utf-8")
+
+    assert rebuilder.show_edits([record]) == ["SC-2022-001"]
+    assert "未使用的方向" in (rebuilder.out / "site" / "cases" / "SC-2022-001" / "index.html").read_text(encoding="utf-8")
+    assert not new_page.exists()
+    assert rebuilder.rebuild() and new_page.is_file()
+
+
 def test_an_edit_only_the_whole_build_can_show_waits_for_it(preview):
     rebuilder, cases, _ = preview
     assert rebuilder.show_edits([cases / RECORD]) == []  # no site yet
