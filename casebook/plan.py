@@ -6,8 +6,10 @@ is served at ``/cases/SC-2021-001/``), so links between them are checked by MkDo
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from .model import Case, is_listed
@@ -53,7 +55,11 @@ class Facet:
     values: tuple[FacetValue, ...]
 
     def value_of(self, label: str) -> FacetValue | None:
-        return next((value for value in self.values if value.label == label), None)
+        return self._by_label.get(label)
+
+    @cached_property
+    def _by_label(self) -> dict[str, FacetValue]:
+        return {value.label: value for value in self.values}
 
 
 ALL_CASES = "cases/index.md"
@@ -139,14 +145,14 @@ def plan_pages(casebook: Casebook, related: dict[str, list[str]] | None = None,
 def browse_facets(casebook: Casebook, listed: list[Case]) -> list[Facet]:
     facets = []
     for dimension in DIMENSIONS:
-        values = []
-        for term in casebook.vocabularies[dimension.field].terms:
-            cases = tuple(c for c in listed if term.label in _labels(c, dimension.field))
-            if cases:
-                uri = f"{dimension.folder}/{term.slug}.md"
-                values.append(FacetValue(term.label, uri, cases, term.aliases, (term.from_year, term.until),
-                                          term.slug, term.en))
-        facets.append(Facet(dimension.field, dimension.name, f"{dimension.folder}/index.md", tuple(values)))
+        by_label: dict[str, list[Case]] = defaultdict(list)
+        for case in listed:
+            for label in dict.fromkeys(_labels(case, dimension.field)):
+                by_label[label].append(case)
+        values = tuple(FacetValue(term.label, f"{dimension.folder}/{term.slug}.md", tuple(by_label[term.label]),
+                                  term.aliases, (term.from_year, term.until), term.slug, term.en)
+                       for term in casebook.vocabularies[dimension.field].terms if by_label[term.label])
+        facets.append(Facet(dimension.field, dimension.name, f"{dimension.folder}/index.md", values))
     years = sorted({c.year for c in listed}, reverse=True)
     year_values = tuple(FacetValue(f"{year} 年", f"years/{year}.md", tuple(c for c in listed if c.year == year),
                                    en=str(year))
