@@ -128,8 +128,8 @@ def _build_sites(configs: dict[str, MkDocsConfig], site: Path, inputs: _SiteInpu
     Chinese: MkDocs is single threaded. Each builds beside ``site`` first, because building a
     site empties its folder.
     """
-    written = PagesWritten()
     if in_process:
+        written = PagesWritten()
         for code, config in configs.items():
             written |= _build_one(config, site / language(code).prefix, inputs)
         return written

@@ -1,5 +1,5 @@
 """The one place that knows MkDocs: hands the rendered pages to it as in-memory files, keeps
-their conversions between builds, and writes one page again for the preview."""
+their conversions between builds, and writes pages again for the preview."""
 
 from __future__ import annotations
 
