@@ -16,6 +16,10 @@ import uvicorn
 
 from casebook.headers import SNIPPET
 
+# The title of SC-2022-001 in tests/fixtures/casebook, and the one tests edit it to.
+OLD_TITLE = "成都丁科技有限公司应用统计过程控制的经验"
+NEW_TITLE = "成都丁科技有限公司应用统计过程控制改进焊接质量的经验"
+
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium phones home at start-up; the site itself must not.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
+from support import NEW_TITLE, OLD_TITLE
 
 from casebook.api import create_app
 from casebook.preview import PROBLEMS_TITLE, PreviewApp, Rebuilder, with_problems_banner
@@ -17,8 +18,6 @@ from casebook.preview import PROBLEMS_TITLE, PreviewApp, Rebuilder, with_problem
 ROOT = Path(__file__).parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "casebook"
 RECORD = "2021/SC-2021-001.yaml"
-OLD_TITLE = "成都丁科技有限公司应用统计过程控制的经验"
-NEW_TITLE = "成都丁科技有限公司应用统计过程控制改进焊接质量的经验"
 
 
 @pytest.fixture

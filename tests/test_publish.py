@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from support import serve_folder
+from support import NEW_TITLE, OLD_TITLE, serve_folder
 
 import casebook.render
 from casebook.build import build_site, rollback
@@ -21,8 +21,6 @@ from casebook.publish import COMPLETE, KEPT_RELEASES, Output, PublishError
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "casebook"
-OLD_TITLE = "成都丁科技有限公司应用统计过程控制的经验"
-NEW_TITLE = "成都丁科技有限公司应用统计过程控制改进焊接质量的经验"
 
 
 def build(cases: Path, out: Path) -> Path:
